@@ -1,0 +1,42 @@
+# spinlab: two set-up commands, `make demo` and `make test`.
+# Each installs missing Debian packages (idempotent), configures, builds into build/, then runs.
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEB_PACKAGES := cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev \
+                libcli11-dev nlohmann-json3-dev libfmt-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps configure build demo test bench clean
+
+all: build
+
+# Install only what is missing; `apt-get update` runs once, and only when something is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/spinlab demo
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE validate
+
+bench: build
+	./$(BUILD)/spinlab_bench --benchmark_min_time=0.2
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,160 @@
+// IsingModel energies, the QUBO/MaxCut identities and initial states.
+#include "core/model.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+namespace spinlab {
+
+IsingModel::IsingModel(Graph g, std::vector<double> h, double offset)
+    : graph_(std::move(g)), h_(std::move(h)), offset_(offset) {
+  if (h_.empty()) h_.assign(graph_.num_vertices(), 0.0);
+  if (static_cast<int32_t>(h_.size()) != graph_.num_vertices())
+    throw InputError("model: " + std::to_string(h_.size()) + " fields for " +
+                     std::to_string(graph_.num_vertices()) + " spins");
+  for (size_t i = 0; i < h_.size(); ++i)
+    if (!std::isfinite(h_[i])) throw InputError("model: field h_" + std::to_string(i) + " is not finite");
+  if (!std::isfinite(offset_)) throw InputError("model: offset is not finite");
+}
+
+IsingModel IsingModel::on_lattice(const Lattice& lattice, double h) {
+  if (!std::isfinite(h)) throw InputError("model: field h is not finite");
+  IsingModel m(lattice.to_graph(), std::vector<double>(lattice.num_sites(), h));
+  m.lattice_ = std::make_shared<const Lattice>(lattice);
+  return m;
+}
+
+bool IsingModel::has_field() const {
+  for (double x : h_)
+    if (x != 0.0) return true;
+  return false;
+}
+
+bool IsingModel::is_ferromagnetic() const {
+  for (const Edge& e : graph_.edges())
+    if (e.w < 0.0) return false;
+  return true;
+}
+
+bool IsingModel::is_uniform(double* J, double* h) const {
+  auto es = graph_.edges();
+  double j0 = es.empty() ? 0.0 : es[0].w;
+  for (const Edge& e : es)
+    if (e.w != j0) return false;
+  double h0 = h_.empty() ? 0.0 : h_[0];
+  for (double x : h_)
+    if (x != h0) return false;
+  if (J) *J = j0;
+  if (h) *h = h0;
+  return true;
+}
+
+double IsingModel::energy(std::span<const Spin> s) const {
+  double e = offset_;
+  for (const Edge& ed : graph_.edges()) e -= ed.w * s[ed.i] * s[ed.j];
+  for (int32_t i = 0; i < size(); ++i) e -= h_[i] * s[i];
+  return e;
+}
+
+int64_t IsingModel::magnetization(std::span<const Spin> s) {
+  int64_t m = 0;
+  for (Spin x : s) m += x;
+  return m;
+}
+
+double Qubo::value(std::span<const uint8_t> x) const {
+  double v = offset;
+  for (const Edge& t : terms) v += t.w * x[t.i] * x[t.j];
+  return v;
+}
+
+double cut_value(const Graph& g, std::span<const Spin> s) {
+  double c = 0.0;
+  for (const Edge& e : g.edges())
+    if (s[e.i] != s[e.j]) c += e.w;
+  return c;
+}
+
+Qubo ising_to_qubo(const IsingModel& m) {
+  // s = 2x - 1:  -J s_i s_j = -4J x_i x_j + 2J x_i + 2J x_j - J;   -h s = -2h x + h.
+  Qubo q;
+  q.n = m.size();
+  q.offset = m.offset();
+  std::vector<double> diag(q.n, 0.0);
+  for (const Edge& e : m.graph().edges()) {
+    q.terms.push_back({e.i, e.j, -4.0 * e.w});
+    diag[e.i] += 2.0 * e.w;
+    diag[e.j] += 2.0 * e.w;
+    q.offset -= e.w;
+  }
+  for (int32_t i = 0; i < q.n; ++i) {
+    diag[i] -= 2.0 * m.field(i);
+    q.offset += m.field(i);
+    if (diag[i] != 0.0) q.terms.push_back({i, i, diag[i]});
+  }
+  return q;
+}
+
+IsingModel qubo_to_ising(const Qubo& q) {
+  // x = (1 + s)/2:  Q x_i x_j = Q/4 (1 + s_i + s_j + s_i s_j);  Q x_i = Q/2 (1 + s_i).
+  std::vector<double> h(q.n, 0.0);
+  std::vector<Edge> edges;
+  double offset = q.offset;
+  for (const Edge& t : q.terms) {
+    if (!std::isfinite(t.w)) throw InputError("qubo: non-finite coefficient");
+    if (t.i < 0 || t.j < 0 || t.i >= q.n || t.j >= q.n) throw InputError("qubo: index out of range");
+    if (t.i == t.j) {
+      h[t.i] -= t.w / 2.0;
+      offset += t.w / 2.0;
+    } else {
+      edges.push_back({t.i, t.j, -t.w / 4.0});
+      h[t.i] -= t.w / 4.0;
+      h[t.j] -= t.w / 4.0;
+      offset += t.w / 4.0;
+    }
+  }
+  return IsingModel(Graph::from_edges(q.n, edges), std::move(h), offset);
+}
+
+IsingModel maxcut_to_ising(const Graph& g) {
+  std::vector<Edge> edges;
+  double W = 0.0;
+  for (const Edge& e : g.edges()) {
+    edges.push_back({e.i, e.j, -e.w / 2.0});
+    W += e.w;
+  }
+  return IsingModel(Graph::from_edges(g.num_vertices(), edges), {}, -W / 2.0);
+}
+
+Graph ising_to_maxcut(const IsingModel& m, double* constant) {
+  // E = -sum J s s - sum h s s_g + offset with s_g = +1; w = -2J gives
+  // -J s_i s_j = (w/2) s_i s_j = w/2 - w [s_i != s_j], so E = offset + W/2 - cut.
+  int32_t n = m.size();
+  bool field = m.has_field();
+  std::vector<Edge> edges;
+  double W = 0.0;
+  for (const Edge& e : m.graph().edges()) {
+    edges.push_back({e.i, e.j, -2.0 * e.w});
+    W += -2.0 * e.w;
+  }
+  if (field)
+    for (int32_t i = 0; i < n; ++i)
+      if (m.field(i) != 0.0) {
+        edges.push_back({i, n, -2.0 * m.field(i)});
+        W += -2.0 * m.field(i);
+      }
+  *constant = m.offset() + W / 2.0;
+  return Graph::from_edges(field ? n + 1 : n, edges);
+}
+
+std::vector<Spin> cold_state(int32_t n, Spin sign) { return std::vector<Spin>(n, sign >= 0 ? 1 : -1); }
+
+std::vector<Spin> hot_state(int32_t n, Rng& rng) {
+  std::vector<Spin> s(n);
+  for (int32_t i = 0; i < n; ++i) s[i] = (rng.next_u32() & 1u) ? 1 : -1;
+  return s;
+}
+
+}  // namespace spinlab
