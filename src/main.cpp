@@ -1,2 +1,4 @@
 // spinlab entry point: all work happens in the cli layer.
-int main() { return 0; }
+#include "cli/cli.hpp"
+
+int main(int argc, char** argv) { return spinlab::cli::run(argc, argv); }

@@ -1,0 +1,93 @@
+// Sweep throughput of the generic samplers next to a naive byte-per-spin reference, and
+// cluster-algorithm cost per independent sample at beta_c. Run: build/spinlab_bench.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/model.hpp"
+#include "measure/estimators.hpp"
+#include "sample/move.hpp"
+
+using namespace spinlab;
+
+namespace {
+
+const double kBetaC = 0.4406867935097715;
+
+// The naive reference: one byte per spin, modulo neighbours, mt19937 and exp() per attempt.
+void naive_sweep(std::vector<int8_t>& s, int L, int dim, double beta, std::mt19937& gen) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const int n = static_cast<int>(s.size());
+  for (int i = 0; i < n; ++i) {
+    int x = i % L, y = (i / L) % L, z = i / (L * L);
+    int sum = s[(x + 1) % L + L * (y + L * z)] + s[(x + L - 1) % L + L * (y + L * z)];
+    if (dim >= 2) sum += s[x + L * ((y + 1) % L + L * z)] + s[x + L * ((y + L - 1) % L + L * z)];
+    if (dim >= 3) sum += s[x + L * (y + L * ((z + 1) % L))] + s[x + L * (y + L * ((z + L - 1) % L))];
+    double dE = 2.0 * s[i] * sum;
+    if (dE <= 0 || u(gen) < std::exp(-beta * dE)) s[i] = static_cast<int8_t>(-s[i]);
+  }
+}
+
+Lattice lattice_of(int dim, int L) { return dim == 2 ? Lattice::square(L) : Lattice::cubic(L); }
+
+void BM_Metropolis(benchmark::State& state, int dim) {
+  const int L = static_cast<int>(state.range(0));
+  IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
+  const double beta = dim == 2 ? kBetaC : 0.2216544;
+  auto move = make_move("metropolis", m, beta);
+  Rng rng(1, 0);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 3; ++t) move->sweep(s, rng);
+  for (auto _ : state) move->sweep(s, rng);
+  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel(move->kernel());
+}
+
+void BM_Naive(benchmark::State& state, int dim) {
+  const int L = static_cast<int>(state.range(0));
+  const size_t n = static_cast<size_t>(std::pow(L, dim));
+  std::vector<int8_t> s(n);
+  std::mt19937 gen(1);
+  for (auto& x : s) x = gen() & 1 ? 1 : -1;
+  const double beta = dim == 2 ? kBetaC : 0.2216544;
+  for (auto _ : state) naive_sweep(s, L, dim, beta, gen);
+  state.counters["flips_per_ns"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations() * 1e-9, benchmark::Counter::kIsRate);
+  state.SetLabel("naive-reference");
+}
+
+// Time per independent sample = 2 tau_int(E) sweeps x time per sweep, at beta_c on the 2D torus.
+void BM_ClusterPerSample(benchmark::State& state, const char* algo) {
+  const int L = static_cast<int>(state.range(0));
+  IsingModel m = IsingModel::on_lattice(Lattice::square(L));
+  auto move = make_move(algo, m, kBetaC);
+  Rng rng(2, 0);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 200; ++t) move->sweep(s, rng);
+  std::vector<double> e;
+  for (auto _ : state) {
+    move->sweep(s, rng);
+    state.PauseTiming();
+    e.push_back(m.energy(s));
+    state.ResumeTiming();
+  }
+  TauIntResult tau = integrated_autocorrelation(e);
+  state.counters["tau_int_E"] = tau.tau_int;
+  state.counters["sweeps_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["spins_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel(std::string(algo) + " (time per independent sample = 2 tau_int / sweeps_per_s)");
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Metropolis, 2d, 2)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Naive, 2d, 2)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Metropolis, 3d, 3)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Naive, 3d, 3)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff, "wolff")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterPerSample, sw, "sw")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

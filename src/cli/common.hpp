@@ -1,0 +1,68 @@
+// Shared pieces of the command-line face: model flags, value lists, progress line, JSON helpers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/model.hpp"
+#include "measure/estimators.hpp"
+
+namespace spinlab::cli {
+
+/// Flags that define a model: a lattice or a graph file, couplings and field.
+struct ModelFlags {
+  std::string lattice;  // chain | square | cubic
+  int64_t L = 0;
+  std::string boundary = "periodic";
+  std::string graph;    // edge-list file
+  double J = 1.0;
+  double h = 0.0;
+  std::vector<std::string> walls;  // "x=C,y=A:B"
+};
+void add_model_flags(CLI::App* cmd, ModelFlags& f);
+/// Builds the model; refuses (InputError) sizes that would not fit in memory.
+IsingModel build_model(const ModelFlags& f);
+nlohmann::json model_json(const ModelFlags& f, const IsingModel& m);
+
+/// "0.4", "0.3,0.4,0.5" or "start:stop:count" (count points, both ends included).
+std::vector<double> parse_value_list(const std::string& spec, const std::string& flag);
+/// Inverse temperatures from --beta or --T (exactly one must be given).
+std::vector<double> betas_from_flags(const std::string& beta, const std::string& T);
+/// Site lists "0,3,7-12".
+std::vector<int32_t> parse_site_list(const std::string& spec, const std::string& flag);
+
+nlohmann::json to_json(const Estimate& e);
+
+/// A progress line on stderr for runs longer than ~2 s: rewritten in place on a terminal,
+/// one line every ~5 s otherwise. Silent when quiet.
+class ProgressLine {
+ public:
+  ProgressLine(std::string label, bool quiet);
+  ~ProgressLine();
+  void operator()(double fraction);
+  std::function<void(double)> callback() {
+    return [this](double f) { (*this)(f); };
+  }
+
+ private:
+  std::string label_;
+  bool quiet_, tty_, printed_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+/// Writes text to path atomically, or to stdout when path is "-".
+void write_output(const std::string& path, const std::string& text);
+
+/// Each command registers itself: adds its subcommand and sets `run` when chosen.
+using Action = std::function<int()>;
+void register_simulate(CLI::App& app, Action& run);
+void register_exact(CLI::App& app, Action& run);
+void register_demo(CLI::App& app, Action& run);
+void register_list(CLI::App& app, Action& run);
+
+}  // namespace spinlab::cli

@@ -1,0 +1,258 @@
+// The simulate driver: thermalise, sweep, record series, reduce them to estimates.
+#include "measure/simulate.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "core/error.hpp"
+#include "measure/observables.hpp"
+#include "sample/move.hpp"
+
+namespace spinlab {
+namespace {
+
+// Built-in series recorded at every measurement.
+enum Series { kE, kE2, kM, kAbsM, kM2, kM4, kNumBuiltin };
+
+struct ObservableSet {
+  std::vector<std::unique_ptr<Observable>> obs;
+  std::vector<std::string> names;  // one per component, after the builtins
+};
+
+ObservableSet build_observables(const IsingModel& model, const SimulationOptions& o) {
+  ObservableSet set;
+  const int32_t n = model.size();
+  for (const auto& [name, sites] : o.regions) set.obs.push_back(region_magnetization(name, sites, n));
+  for (const auto& [i, j] : o.pairs) set.obs.push_back(spin_product(i, j, n));
+  if (o.correlation_function) {
+    if (!model.lattice())
+      throw InputError("--correlation: G(r) needs a lattice model (--lattice), not a general graph");
+    set.obs.push_back(correlation_function(*model.lattice()));
+  }
+  for (const auto& ob : set.obs)
+    for (auto& nm : ob->names()) set.names.push_back(nm);
+  return set;
+}
+
+void validate(const IsingModel& model, const SimulationOptions& o) {
+  if (model.size() < 1) throw InputError("the model has no spins");
+  if (o.betas.empty()) throw InputError("--beta: no inverse temperature given");
+  for (double b : o.betas)
+    if (!std::isfinite(b) || b < 0.0) throw InputError("--beta: values must be finite and >= 0");
+  if (o.sweeps < 2) throw InputError("--sweeps must be at least 2");
+  if (o.therm < 0) throw InputError("--therm must be >= 0");
+  if (o.measure_every < 1) throw InputError("--measure-every must be >= 1");
+  if (o.sweeps / o.measure_every < 2) throw InputError("fewer than 2 measurements: raise --sweeps");
+  if (o.threads < 1) throw InputError("--threads must be >= 1");
+  if (o.init == InitialState::Given && static_cast<int32_t>(o.initial_state.size()) != model.size())
+    throw InputError("initial state has " + std::to_string(o.initial_state.size()) + " spins, model has " +
+                     std::to_string(model.size()));
+}
+
+// Index of a named series for covariances: builtins as totals, then user components.
+int series_index(const std::string& name, const std::vector<std::string>& user) {
+  if (name == "E") return kE;
+  if (name == "M") return kM;
+  if (name == "|M|") return kAbsM;
+  for (size_t k = 0; k < user.size(); ++k)
+    if (user[k] == name) return static_cast<int>(kNumBuiltin + k);
+  throw InputError("--cov: unknown observable '" + name + "' (use E, M, |M|, a region name or s<i>*s<j>)");
+}
+
+class Progress {
+ public:
+  Progress(std::function<void(double)> cb, int64_t total) : cb_(std::move(cb)), total_(total) {}
+  void add(int64_t sweeps) {
+    done_ += sweeps;
+    if (!cb_) return;
+    auto now = std::chrono::steady_clock::now();
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock.owns_lock() || now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    cb_(static_cast<double>(done_.load()) / static_cast<double>(total_));
+  }
+
+ private:
+  std::function<void(double)> cb_;
+  int64_t total_;
+  std::atomic<int64_t> done_{0};
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+// Half-vs-half comparison of the measurements: a drift beyond 4 combined errors means the
+// run was not thermalised (or is far too short for its autocorrelation time).
+void thermalization_check(const char* what, std::span<const double> x, std::vector<std::string>& warnings) {
+  size_t h = x.size() / 2;
+  if (h < 16) return;
+  Estimate a = estimate_mean(x.first(h)), b = estimate_mean(x.subspan(h, h));
+  double err = std::hypot(a.error, b.error);
+  if (err <= 0.0) return;
+  double z = (b.mean - a.mean) / err;
+  if (std::fabs(z) > 4.0)
+    warnings.push_back(std::string(what) + ": first and second half of the measurements differ by " +
+                       std::to_string(z) + " standard errors; raise --therm or --sweeps");
+}
+
+PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_t index,
+                      Progress& progress) {
+  auto t0 = std::chrono::steady_clock::now();
+  const double beta = o.betas[index];
+  const int32_t n = model.size();
+  Rng rng(o.seed, index);
+  std::vector<Spin> s;
+  switch (o.init) {
+    case InitialState::Hot: s = hot_state(n, rng); break;
+    case InitialState::Up: s = cold_state(n, 1); break;
+    case InitialState::Down: s = cold_state(n, -1); break;
+    case InitialState::Given: s = o.initial_state; break;
+  }
+  auto move = make_move(o.algo, model, beta);
+  ObservableSet user = build_observables(model, o);
+  const int64_t chunk = 64;
+  for (int64_t t = 0; t < o.therm; ++t) {
+    move->sweep(s, rng);
+    if ((t + 1) % chunk == 0) progress.add(chunk);
+  }
+  progress.add(o.therm % chunk);
+  move->end_thermalization();
+
+  const int64_t nmeas = o.sweeps / o.measure_every;
+  const size_t ns = kNumBuiltin + user.names.size();
+  std::vector<std::vector<double>> series(ns, std::vector<double>(nmeas));
+  std::vector<double> buf(user.names.size());
+  const double invn = 1.0 / n;
+  int64_t since = 0;
+  for (int64_t k = 0; k < nmeas; ++k) {
+    for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
+    const double e = model.energy(s) * invn;
+    const double m = static_cast<double>(IsingModel::magnetization(s)) * invn;
+    series[kE][k] = e;
+    series[kE2][k] = e * e;
+    series[kM][k] = m;
+    series[kAbsM][k] = std::fabs(m);
+    series[kM2][k] = m * m;
+    series[kM4][k] = m * m * m * m;
+    size_t c = 0;
+    for (const auto& ob : user.obs) {
+      std::span<double> out(buf.data() + c, ob->size());
+      ob->measure(s, out);
+      c += ob->size();
+    }
+    for (size_t u = 0; u < buf.size(); ++u) series[kNumBuiltin + u][k] = buf[u];
+    since += o.measure_every;
+    if (since >= chunk) {
+      progress.add(since);
+      since = 0;
+    }
+  }
+  progress.add(since);
+
+  PointResult r;
+  r.beta = beta;
+  r.measurements = nmeas;
+  std::array<Estimate, kNumBuiltin> est;
+  for (int i = 0; i < kNumBuiltin; ++i) est[i] = estimate_mean(series[i]);
+  r.energy_per_spin = est[kE];
+  r.e2 = est[kE2];
+  r.magnetization_per_spin = est[kM];
+  r.abs_magnetization_per_spin = est[kAbsM];
+  r.m2 = est[kM2];
+  r.m4 = est[kM4];
+
+  // Derived quantities by jackknife over blocks longer than the slowest input's tau_int.
+  auto derived = [&](std::initializer_list<int> idx, const std::function<double(std::span<const double>)>& f) {
+    std::vector<std::span<const double>> sp;
+    double tau = 0.5;
+    for (int i : idx) {
+      sp.emplace_back(series[i]);
+      tau = std::max(tau, est[i].tau_int);
+    }
+    return jackknife(sp, f, choose_block_size(tau, static_cast<size_t>(nmeas)));
+  };
+  const double N = n;
+  r.susceptibility = derived({kAbsM, kM2}, [&](std::span<const double> m) { return beta * N * (m[1] - m[0] * m[0]); });
+  r.specific_heat = derived({kE, kE2}, [&](std::span<const double> m) { return beta * beta * N * (m[1] - m[0] * m[0]); });
+  r.binder_cumulant = derived({kM2, kM4}, [](std::span<const double> m) { return 1.0 - m[1] / (3.0 * m[0] * m[0]); });
+
+  for (size_t u = 0; u < user.names.size(); ++u)
+    r.observables.push_back({user.names[u], estimate_mean(series[kNumBuiltin + u])});
+  for (const auto& [a, b] : o.covariances) {
+    int ia = series_index(a, user.names), ib = series_index(b, user.names);
+    // Builtins are stored per spin; covariances are reported for totals E, M, |M|.
+    auto total = [&](int i) {
+      std::vector<double> v = series[i];
+      if (i < kNumBuiltin)
+        for (double& x : v) x *= N;
+      return v;
+    };
+    auto va = total(ia), vb = total(ib);
+    r.covariances.push_back({"Cov[" + a + "," + b + "]", covariance(va, vb)});
+  }
+
+  thermalization_check("energy", series[kE], r.warnings);
+  thermalization_check("|magnetization|", series[kAbsM], r.warnings);
+  for (const auto& [name, est] : {std::pair{"energy", r.energy_per_spin}, std::pair{"|magnetization|", r.abs_magnetization_per_spin}})
+    if (est.n_eff < 100)
+      r.warnings.push_back(std::string(name) + ": only " + std::to_string(static_cast<int64_t>(est.n_eff)) +
+                           " effective samples (tau_int = " + std::to_string(est.tau_int) +
+                           " measurements); error bars are unreliable, raise --sweeps");
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace
+
+int64_t simulation_memory_bytes(const IsingModel& model, const SimulationOptions& o) {
+  int64_t user = static_cast<int64_t>(o.regions.size() + o.pairs.size());
+  if (o.correlation_function && model.lattice()) user += model.lattice()->extent(0) / 2 + 1;
+  int64_t nmeas = o.measure_every > 0 ? o.sweeps / o.measure_every : o.sweeps;
+  int64_t per_point = nmeas * (kNumBuiltin + user) * 8 + static_cast<int64_t>(model.size()) * 8;
+  return per_point * std::min<int64_t>(std::max(o.threads, 1), static_cast<int64_t>(o.betas.size()));
+}
+
+SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {
+  validate(model, o);
+  SimulationResult result;
+  result.num_spins = model.size();
+  {
+    auto probe = make_move(o.algo, model, o.betas.front());  // throws early on bad algo/model
+    result.algo = probe->name();
+    result.kernel = probe->kernel();
+    ObservableSet user = build_observables(model, o);
+    for (const auto& [a, b] : o.covariances) {
+      series_index(a, user.names);
+      series_index(b, user.names);
+    }
+  }
+  const size_t np = o.betas.size();
+  result.points.resize(np);
+  Progress progress(o.progress, static_cast<int64_t>(np) * (o.therm + o.sweeps));
+  std::atomic<size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mu;
+  auto worker = [&] {
+    for (size_t k; (k = next++) < np;) {
+      try {
+        result.points[k] = run_point(model, o, k, progress);
+      } catch (...) {
+        std::lock_guard lock(error_mu);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  const int nt = static_cast<int>(std::min<size_t>(static_cast<size_t>(o.threads), np));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < nt; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+  return result;
+}
+
+}  // namespace spinlab

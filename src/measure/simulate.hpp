@@ -1,0 +1,72 @@
+// `simulate`: equilibrium Monte Carlo at a list of inverse temperatures, returning error-barred
+// estimates of E, |M|, chi, C, the Binder cumulant and any user observable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model.hpp"
+#include "measure/estimators.hpp"
+
+namespace spinlab {
+
+enum class InitialState { Hot, Up, Down, Given };
+
+struct SimulationOptions {
+  std::string algo = "metropolis";  // a registry name or "a+b" composite
+  std::vector<double> betas;
+  int64_t sweeps = 10000;       // measured sweeps per beta point
+  int64_t therm = 1000;         // discarded sweeps before measuring
+  int64_t measure_every = 1;    // sweeps between measurements
+  uint64_t seed = 1;
+  int threads = 1;              // beta points run in parallel; results do not depend on it
+  InitialState init = InitialState::Hot;
+  std::vector<Spin> initial_state;  // for InitialState::Given
+  // User observables (each measured every measurement, reported with {mean, error, tau_int}).
+  std::vector<std::pair<std::string, std::vector<int32_t>>> regions;  // M_R = sum of s_i over R
+  std::vector<std::pair<int32_t, int32_t>> pairs;                      // s_i s_j
+  bool correlation_function = false;                                   // G(r), lattice models only
+  /// Cov[A, B] for names among "E", "M", "|M|" (totals), region names and "s<i>*s<j>".
+  std::vector<std::pair<std::string, std::string>> covariances;
+  /// Called (serialised, at most every ~0.25 s) with the fraction of all sweeps done.
+  std::function<void(double)> progress;
+};
+
+struct NamedEstimate {
+  std::string name;
+  Estimate value;
+};
+
+struct PointResult {
+  double beta = 0.0;
+  // Per spin: e = E/N, m = M/N.
+  Estimate energy_per_spin, magnetization_per_spin, abs_magnetization_per_spin;
+  Estimate m2, m4, e2;  // <m^2>, <m^4>, <e^2>
+  Estimate susceptibility;   // beta N (<m^2> - <|m|>^2), jackknife
+  Estimate specific_heat;    // beta^2 N (<e^2> - <e>^2), jackknife
+  Estimate binder_cumulant;  // 1 - <m^4> / (3 <m^2>^2), jackknife
+  std::vector<NamedEstimate> observables;
+  std::vector<NamedEstimate> covariances;
+  std::vector<std::string> warnings;  // thermalisation check and run-length notes
+  int64_t measurements = 0;
+  double seconds = 0.0;
+};
+
+struct SimulationResult {
+  std::string algo;    // canonical name of the move
+  std::string kernel;  // code path that ran
+  int32_t num_spins = 0;
+  std::vector<PointResult> points;
+};
+
+/// Bytes the measurement series of one run will hold (for refusing absurd requests up front).
+int64_t simulation_memory_bytes(const IsingModel& model, const SimulationOptions& options);
+
+/// Runs every beta point (stream = its index, so results do not depend on options.threads).
+/// Throws InputError for bad options.
+SimulationResult simulate(const IsingModel& model, const SimulationOptions& options);
+
+}  // namespace spinlab

@@ -1,0 +1,101 @@
+// The one place where samplers are registered: name -> (one-line description, factory).
+// Adding a sampler = writing its file + one line in move_registry() below.
+#include <sstream>
+
+#include "core/error.hpp"
+#include "sample/cluster.hpp"
+#include "sample/move.hpp"
+#include "sample/single_spin.hpp"
+
+namespace spinlab {
+namespace {
+
+MoveFactory single(SingleSpinRule rule, SiteOrder order) {
+  return [rule, order](const IsingModel& m, double beta) -> std::unique_ptr<Move> {
+    return make_single_spin(m, beta, rule, order);
+  };
+}
+
+// Runs its parts in order; one composite sweep = one sweep of each part.
+class CompositeMove final : public Move {
+ public:
+  explicit CompositeMove(std::vector<std::unique_ptr<Move>> parts) : parts_(std::move(parts)) {}
+  void sweep(std::span<Spin> s, Rng& rng) override {
+    for (auto& p : parts_) p->sweep(s, rng);
+  }
+  void set_beta(double beta) override {
+    for (auto& p : parts_) p->set_beta(beta);
+  }
+  double beta() const override { return parts_.front()->beta(); }
+  void end_thermalization() override {
+    for (auto& p : parts_) p->end_thermalization();
+  }
+  std::string name() const override { return join([](const Move& m) { return m.name(); }); }
+  std::string kernel() const override { return join([](const Move& m) { return m.kernel(); }); }
+
+ private:
+  template <class F>
+  std::string join(F f) const {
+    std::string out;
+    for (const auto& p : parts_) out += (out.empty() ? "" : "+") + f(*p);
+    return out;
+  }
+  std::vector<std::unique_ptr<Move>> parts_;
+};
+
+}  // namespace
+
+const std::vector<MoveInfo>& move_registry() {
+  using R = SingleSpinRule;
+  using O = SiteOrder;
+  static const std::vector<MoveInfo> registry = {
+      {"metropolis", "Metropolis single-spin flips, sites in index order; sweep = N attempts",
+       single(R::Metropolis, O::Sequential)},
+      {"metropolis-random", "Metropolis at uniformly random sites; sweep = N attempts",
+       single(R::Metropolis, O::Random)},
+      {"metropolis-checkerboard",
+       "Metropolis by colour classes (checkerboard on bipartite lattices); sweep = N attempts",
+       single(R::Metropolis, O::Checkerboard)},
+      {"heatbath", "heat-bath (Glauber) single-spin updates, sites in index order; sweep = N updates",
+       single(R::HeatBath, O::Sequential)},
+      {"heatbath-random", "heat-bath (Glauber dynamics) at uniformly random sites; sweep = N updates",
+       single(R::HeatBath, O::Random)},
+      {"heatbath-checkerboard", "heat-bath by colour classes; sweep = N updates",
+       single(R::HeatBath, O::Checkerboard)},
+      {"wolff",
+       "Wolff single-cluster flips (ferromagnets, field via ghost spin); sweep = k clusters, "
+       "k ~ N/<cluster size> fixed at the end of thermalisation",
+       make_wolff},
+      {"sw", "Swendsen-Wang: all FK clusters, each flipped with p = 1/2 (ferromagnets, ghost spin); "
+             "sweep = one update",
+       make_swendsen_wang},
+  };
+  return registry;
+}
+
+std::unique_ptr<Move> make_move(std::string_view spec, const IsingModel& model, double beta) {
+  std::vector<std::string> names;
+  std::stringstream ss{std::string(spec)};
+  for (std::string part; std::getline(ss, part, '+');) names.push_back(part);
+  if (!spec.empty() && spec.back() == '+') names.emplace_back();
+  if (names.empty()) throw InputError("--algo: empty algorithm name");
+  std::vector<std::unique_ptr<Move>> parts;
+  for (const auto& name : names) {
+    const MoveInfo* found = nullptr;
+    for (const auto& info : move_registry())
+      if (info.name == name || (name == "swendsen-wang" && info.name == "sw") ||
+          (name == "glauber" && info.name == "heatbath-random"))
+        found = &info;
+    if (!found) {
+      std::string known;
+      for (const auto& info : move_registry()) known += (known.empty() ? "" : ", ") + info.name;
+      throw InputError("--algo: unknown algorithm '" + name + "' (known: " + known +
+                       "; combine with '+', e.g. wolff+metropolis)");
+    }
+    parts.push_back(found->make(model, beta));
+  }
+  if (parts.size() == 1) return std::move(parts.front());
+  return std::make_unique<CompositeMove>(std::move(parts));
+}
+
+}  // namespace spinlab
