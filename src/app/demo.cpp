@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -16,15 +17,18 @@ namespace {
 // add spurious sign changes far from beta_c, where both curves are flat (U -> 0 or 2/3); the true
 // crossing is the bracket with the steepest rise, since the curves' slopes differ by a factor
 // (L2/L1)^(1/nu) there. Linear interpolation inside the bracket.
-bool crossing_of(const std::vector<double>& beta, const std::vector<double>& d, double* out) {
+// Brackets searched are [k_lo, k_hi]; *bracket receives the one chosen.
+bool crossing_of(const std::vector<double>& beta, const std::vector<double>& d, double* out,
+                 size_t k_lo = 1, size_t k_hi = SIZE_MAX, size_t* bracket = nullptr) {
   double best_slope = 0.0;
   bool found = false;
-  for (size_t k = 1; k < beta.size(); ++k) {
+  for (size_t k = std::max<size_t>(k_lo, 1); k < beta.size() && k <= k_hi; ++k) {
     if (!(d[k - 1] <= 0.0 && d[k] > 0.0)) continue;
     double slope = (d[k] - d[k - 1]) / (beta[k] - beta[k - 1]);
     if (!found || slope > best_slope) {
       best_slope = slope;
       *out = beta[k - 1] + (beta[k] - beta[k - 1]) * (-d[k - 1]) / (d[k] - d[k - 1]);
+      if (bracket) *bracket = k;
       found = true;
     }
   }
@@ -64,27 +68,25 @@ BinderCrossing binder_crossing(const SimulationResult& a, const SimulationResult
     d[k] = ub[k] - ua[k];
   }
   double x = 0.0;
-  if (!crossing_of(beta, d, &x)) return c;
+  size_t k0 = 0;
+  if (!crossing_of(beta, d, &x, 1, SIZE_MAX, &k0)) return c;
   c.found = true;
   c.beta.mean = x;
-  // Parametric bootstrap: redraw every U within its error, recompute the crossing.
+  // Parametric bootstrap: redraw every U within its error and recompute the crossing among the
+  // brackets next to the one found (far-away noise crossings are not this crossing). The error
+  // is half the central 68% interval, robust to the rare replica whose crossing leaves the window.
   Rng rng(seed, 0x5eed0000ULL + static_cast<uint64_t>(La) * 4096 + Lb);
   const int reps = 2000;
-  double s1 = 0.0, s2 = 0.0;
-  int ok = 0;
-  std::vector<double> dd(n);
+  std::vector<double> dd(n), found;
   for (int r = 0; r < reps; ++r) {
     for (size_t k = 0; k < n; ++k) dd[k] = (ub[k] + eb[k] * gaussian(rng)) - (ua[k] + ea[k] * gaussian(rng));
     double y;
-    if (crossing_of(beta, dd, &y)) {
-      s1 += y;
-      s2 += y * y;
-      ++ok;
-    }
+    if (crossing_of(beta, dd, &y, k0 > 2 ? k0 - 2 : 1, k0 + 2)) found.push_back(y);
   }
-  if (ok > 1) {
-    double mean = s1 / ok;
-    c.beta.error = std::sqrt(std::max(0.0, (s2 / ok - mean * mean) * ok / (ok - 1)));
+  const int ok = static_cast<int>(found.size());
+  if (ok > 10) {
+    std::sort(found.begin(), found.end());
+    c.beta.error = 0.5 * (found[static_cast<size_t>(0.8413 * (ok - 1))] - found[static_cast<size_t>(0.1587 * (ok - 1))]);
   }
   c.beta.n_eff = ok;
   return c;

@@ -134,6 +134,7 @@ std::string results_svg(const std::vector<LabelledRun>& runs, const std::string&
     for (size_t r = 0; r < runs.size(); ++r) {
       PlotSeries s;
       s.label = runs[r].label;
+      s.colour = palette_colour(r);
       for (const auto& p : runs[r].result->points) {
         s.x.push_back(p.beta);
         s.y.push_back((p.*(c.field)).mean);
@@ -143,6 +144,7 @@ std::string results_svg(const std::vector<LabelledRun>& runs, const std::string&
       PlotSeries ex;
       ex.label = runs[r].label + " exact";
       ex.curve = true;
+      ex.colour = s.colour;
       for (const auto& x : exact[r])
         if (std::isfinite(x.*(c.exact))) {
           ex.x.push_back(x.beta);

@@ -58,11 +58,21 @@ inline Jet exp(const Jet& x) {
   const double e = std::exp(x.v);
   return chain(x, e, e, e);
 }
-inline Jet log(const Jet& x) { return chain(x, std::log(x.v), 1.0 / x.v, -1.0 / (x.v * x.v)); }
+// log, log1p, acosh and sqrt are written with x'/x-style ratios rather than through chain(), whose
+// g''(x) x'^2 would overflow (or underflow) for very large (small) x.
+inline Jet log(const Jet& x) {
+  const double q = x.d / x.v;
+  return {std::log(x.v), q, x.dd / x.v - q * q};
+}
+/// exp(x) - 1, accurate for small x.
+inline Jet expm1(const Jet& x) {
+  const double e = std::exp(x.v);
+  return chain(x, std::expm1(x.v), e, e);
+}
 /// log(1 + x), accurate for small x.
 inline Jet log1p(const Jet& x) {
-  const double r = 1.0 / (1.0 + x.v);
-  return chain(x, std::log1p(x.v), r, -r * r);
+  const double w = 1.0 + x.v, q = x.d / w;
+  return {std::log1p(x.v), q, x.dd / w - q * q};
 }
 inline Jet sinh(const Jet& x) {
   const double s = std::sinh(x.v), c = std::cosh(x.v);
@@ -78,12 +88,12 @@ inline Jet tanh(const Jet& x) {
 }
 /// acosh(x) for x > 1; (x - 1)(x + 1) avoids cancellation in x^2 - 1 near x = 1.
 inline Jet acosh(const Jet& x) {
-  const double q = (x.v - 1.0) * (x.v + 1.0), r = std::sqrt(q);
-  return chain(x, std::acosh(x.v), 1.0 / r, -x.v / (q * r));
+  const double r = std::sqrt((x.v - 1.0) * (x.v + 1.0)), g1 = x.d / r;
+  return {std::acosh(x.v), g1, (x.dd - x.v * g1 * g1) / r};
 }
 inline Jet sqrt(const Jet& x) {
-  const double s = std::sqrt(x.v);
-  return chain(x, s, 0.5 / s, -0.25 / (s * x.v));
+  const double s = std::sqrt(x.v), g1 = 0.5 * x.d / s;
+  return {s, g1, 0.5 * x.dd / s - g1 * g1 / s};
 }
 /// x^n for integer n >= 0 (x may be zero or negative).
 inline Jet ipow(const Jet& x, int n) {

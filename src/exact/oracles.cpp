@@ -52,15 +52,18 @@ Jet log_2sinh(const Jet& x) {
 // 1D chain: T = [[e^{k+a}, e^{-k}], [e^{-k}, e^{k-a}]] with k = beta J, a = beta h (row/column 0 is
 // s = +1). Everything is scaled by e^{-c}, c the largest exponent, so no entry overflows:
 // T e^{-c} = [[p, r], [r, q]]. Eigenvalues (Kramers & Wannier 1941; Baxter, "Exactly Solved Models",
-// ch. 2): l+- e^{-c} = (p + q)/2 +- sqrt(((p - q)/2)^2 + r^2), and since l+ l- = det T,
-// rho = l-/l+ = (p q - r^2) / (l+ e^{-c})^2 without cancellation.
+// ch. 2): l+- e^{-c} = (p + q)/2 +- sqrt(((p - q)/2)^2 + r^2); rho = l-/l+ = det / l+^2 with
+// det e^{-2c} = p q - r^2, and 1 + rho = Tr T / l+ = (p + q) / (l+ e^{-c}) exactly, which matters
+// for the antiferromagnet where rho -> -1.
 struct ChainSpectrum {
-  Jet log_lplus;  // ln l+
-  Jet lp;         // l+ e^{-c}
-  Jet p, q, r;    // scaled matrix entries
-  Jet half_diff;  // (p - q)/2
-  Jet root;       // sqrt(half_diff^2 + r^2)
-  Jet rho;        // l- / l+, |rho| < 1
+  Jet c;             // scale exponent
+  Jet log_lplus;     // ln l+
+  Jet lp;            // l+ e^{-c}
+  Jet p, q, r;       // scaled matrix entries
+  Jet half_diff;     // (p - q)/2
+  Jet root;          // sqrt(half_diff^2 + r^2)
+  Jet rho;           // l- / l+, |rho| < 1
+  Jet one_plus_rho;  // 1 + rho
 };
 
 ChainSpectrum chain_spectrum(const Jet& k, const Jet& a) {
@@ -68,42 +71,108 @@ ChainSpectrum chain_spectrum(const Jet& k, const Jet& a) {
   if ((k - a).v > c.v) c = k - a;
   if ((-k).v > c.v) c = -k;
   ChainSpectrum s;
+  s.c = c;
   s.p = jets::exp(k + a - c);
   s.q = jets::exp(k - a - c);
   s.r = jets::exp(-k - c);
   s.half_diff = 0.5 * (s.p - s.q);
-  s.root = jets::sqrt(s.half_diff * s.half_diff + s.r * s.r);
+  // root = hypot(half_diff, r), scaled by the larger so that r^2 never underflows to a 0 whose
+  // square root has infinite derivatives; r itself underflows only for beta |J| > ~370.
+  const Jet abs_hd = jets::abs(s.half_diff);
+  if (s.r.v == 0.0) {
+    s.root = abs_hd;
+  } else if (abs_hd.v > s.r.v) {
+    const Jet x = s.r / abs_hd;
+    s.root = abs_hd * jets::sqrt(1.0 + x * x);
+  } else {
+    const Jet x = s.half_diff / s.r;
+    s.root = s.r * jets::sqrt(1.0 + x * x);
+  }
   s.lp = 0.5 * (s.p + s.q) + s.root;
   s.log_lplus = c + jets::log(s.lp);
   s.rho = (s.p * s.q - s.r * s.r) / (s.lp * s.lp);
+  s.one_plus_rho = (s.p + s.q) / s.lp;
   return s;
+}
+
+/// 1 - |rho|^n for rho < 0, as -expm1(n ln(1 + rho)): no cancellation as rho -> -1.
+Jet one_minus_abs_pow(const ChainSpectrum& s, int32_t n) {
+  return -jets::expm1(static_cast<double>(n) * jets::log1p(-s.one_plus_rho));
+}
+/// 1 + rho^n. For odd n and rho near -1 (low-temperature antiferromagnet) the two terms cancel, so
+/// that case goes through 1 - |rho|^n.
+Jet one_plus_pow(const ChainSpectrum& s, int32_t n) {
+  if (n % 2 != 0 && s.rho.v < -0.5) return one_minus_abs_pow(s, n);
+  return 1.0 + jets::ipow(s.rho, n);
 }
 
 /// ln Z of the chain as a jet in whichever of k, a is seeded.
 Jet chain_log_z(int32_t n, const Jet& k, const Jet& a, Boundary boundary) {
   const ChainSpectrum s = chain_spectrum(k, a);
-  if (boundary == Boundary::Periodic) {
-    // Z = Tr T^N = l+^N (1 + rho^N).
-    return static_cast<double>(n) * s.log_lplus + jets::log1p(jets::ipow(s.rho, n));
-  }
+  // Periodic: Z = Tr T^N = l+^N (1 + rho^N).
+  if (boundary == Boundary::Periodic) return static_cast<double>(n) * s.log_lplus + jets::log(one_plus_pow(s, n));
   // Open: Z = v^T T^(N-1) v, v = (e^{a/2}, e^{-a/2}) puts the field on the two end spins exactly
-  // once (each T carries half a field on either side). With T = l+ u+ u+^T + l- u- u-^T:
-  // Z = l+^(N-1) [(v.u+)^2 + rho^(N-1) (v.u-)^2]. v is scaled by e^{-|a|/2}, and the unnormalised
-  // eigenvector u+ is taken from the row that avoids cancellation.
-  Jet u1, u2;
+  // once (each T carries half a field on either side). v is scaled by e^{-|a|/2} only where it
+  // would overflow.
+  const bool scale_v = std::fabs(a.v) > 600.0;
+  const Jet shift = scale_v ? jets::abs(a) : Jet(0.0);
+  const Jet v1 = jets::exp(0.5 * (a - shift)), v2 = jets::exp(0.5 * (-a - shift));
+  const double n1 = n - 1.0;
+  if (s.r.v == 0.0) {
+    // T is diagonal to double precision (beta |J| or beta |h| in the hundreds).
+    return n1 * s.c + shift + jets::log(v1 * v1 * jets::ipow(s.p, n - 1) + v2 * v2 * jets::ipow(s.q, n - 1));
+  }
+  // With T = l+ u+ u+^T + l- u- u-^T: Z = l+^(N-1) [(v.u+)^2 + rho^(N-1) (v.u-)^2]. The
+  // unnormalised eigenvector u+ = (u1, u2) comes from the row that avoids cancellation, with
+  // u1 - u2 in closed form, and is scaled to a largest component of 1.
+  const Jet hd2 = s.half_diff * s.half_diff / (s.root + s.r);  // root - r
+  Jet u1, u2, diff;
   if (s.p.v >= s.q.v) {
     u1 = s.half_diff + s.root;  // l+ e^{-c} - q
     u2 = s.r;
+    diff = s.half_diff + hd2;
   } else {
     u1 = s.r;
     u2 = s.root - s.half_diff;  // l+ e^{-c} - p
+    diff = s.half_diff - hd2;
   }
-  const Jet abs_a = jets::abs(a);
-  const Jet v1 = jets::exp(0.5 * (a - abs_a)), v2 = jets::exp(0.5 * (-a - abs_a));
+  const Jet scale = u1.v >= u2.v ? u1 : u2;
+  u1 /= scale;
+  u2 /= scale;
+  diff /= scale;
   const Jet plus = v1 * u1 + v2 * u2, minus = v2 * u1 - v1 * u2;
-  const Jet norm2 = u1 * u1 + u2 * u2;
-  return static_cast<double>(n - 1) * s.log_lplus + abs_a +
-         jets::log((plus * plus + jets::ipow(s.rho, n - 1) * minus * minus) / norm2);
+  Jet sum;  // |u|^2 [(v.u+)^2 + rho^(N-1) (v.u-)^2]
+  if ((n - 1) % 2 != 0 && s.rho.v < -0.5) {
+    // rho^(N-1) -> -1: plus^2 - minus^2 = (v1^2 - v2^2)(u1^2 - u2^2) + 4 v1 v2 u1 u2 (both terms
+    // >= 0), then + minus^2 (1 - |rho|^(N-1)).
+    const Jet v_diff = !scale_v ? 2.0 * jets::sinh(0.5 * a)
+                                : (a.v >= 0.0 ? -jets::expm1(-a) : jets::expm1(a));  // v1 - v2
+    sum = v_diff * (v1 + v2) * diff * (u1 + u2) + 4.0 * v1 * v2 * u1 * u2 +
+          minus * minus * one_minus_abs_pow(s, n - 1);
+  } else {
+    sum = plus * plus + jets::ipow(s.rho, n - 1) * minus * minus;
+  }
+  return n1 * s.log_lplus + shift + jets::log(sum / (u1 * u1 + u2 * u2));
+}
+
+/// <M^2> of the ferromagnetic chain (k = beta J > 0) at h = 0, from <s_i s_j> = t^|i-j| (open) or
+/// (t^r + t^(N-r)) / (1 + t^N) (ring), t = tanh k. Summed in closed form (ring) or term by term
+/// (open, all terms positive): the jets' route through ln l+ cancels ~e^{2k}/N digits here.
+double chain_m2_zero_field(int32_t n, double k, Boundary boundary) {
+  const double nd = n;
+  if (boundary == Boundary::Periodic) {
+    // <M^2> = N (1 + t)/(1 - t) (1 - t^N)/(1 + t^N) = N e^{2k} tanh(N y / 2), y = -ln t.
+    if (k > 300.0) return nd * nd;  // relative correction below 1e-200
+    const double y = std::log1p(2.0 / std::expm1(2.0 * k));
+    return nd * std::exp(2.0 * k) * std::tanh(0.5 * nd * y);
+  }
+  const double t = std::tanh(k);
+  double sum = 0.0, p = 1.0;
+  for (int32_t d = 1; d < n && p > 0.0; ++d) {
+    p *= t;
+    sum += (nd - d) * p;
+  }
+  return nd + 2.0 * sum;
 }
 
 void validate_chain(const char* who, int32_t n, double beta, double J, double h, Boundary boundary) {
@@ -239,10 +308,15 @@ struct GaussLegendre20 {
   }
 };
 
+const GaussLegendre20& gauss_legendre20() {
+  static const GaussLegendre20 gl;
+  return gl;
+}
+
 /// Adaptive bisection with 20-point Gauss-Legendre panels; tol is absolute.
 template <class F>
 double integrate_adaptive(const F& f, double a, double b, double whole, double tol, int depth) {
-  static const GaussLegendre20 gl;
+  const GaussLegendre20& gl = gauss_legendre20();
   const double mid = 0.5 * (a + b);
   const double left = gl.integrate(f, a, mid), right = gl.integrate(f, mid, b);
   if (depth <= 0 || std::fabs(left + right - whole) <= tol) return left + right;
@@ -251,8 +325,7 @@ double integrate_adaptive(const F& f, double a, double b, double whole, double t
 }
 template <class F>
 double integrate(const F& f, double a, double b, double tol) {
-  static const GaussLegendre20 gl;
-  return integrate_adaptive(f, a, b, gl.integrate(f, a, b), tol, 60);
+  return integrate_adaptive(f, a, b, gauss_legendre20().integrate(f, a, b), tol, 60);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +372,16 @@ ExactThermo chain_exact(int32_t N, double beta, double J, double h, Boundary bou
   t.magnetization_per_spin = lz_a.d / n;
   t.susceptibility_connected = beta * lz_a.dd / n;
   t.mag_sq_per_spin2 = (lz_a.dd + lz_a.d * lz_a.d) / (n * n);
+  if (h == 0.0 && J > 0.0 && beta > 0.0) {
+    const double m2 = chain_m2_zero_field(N, beta * J, boundary);
+    t.magnetization_per_spin = 0.0;
+    t.susceptibility_connected = beta * m2 / n;
+    t.mag_sq_per_spin2 = m2 / (n * n);
+  }
+  for (double x : {t.log_z, t.energy_per_spin, t.specific_heat_per_spin, t.magnetization_per_spin,
+                   t.susceptibility_connected, t.mag_sq_per_spin2})
+    if (!std::isfinite(x))  // only reachable for beta |h| in the hundreds with J < 0
+      throw InputError("chain_exact: beta |J|, beta |h| too large for double precision");
   return t;
 }
 
@@ -309,12 +392,18 @@ double chain_correlation(int32_t N, double beta, double J, double h, int32_t r) 
                      std::to_string(N));
   // Tr(sigma T^r sigma T^(N-r)) / Z in the eigenbasis of T: with cos 2phi, sin 2phi the rotation
   // to the eigenvectors, <s_0 s_r> = cos^2 2phi + sin^2 2phi (rho^r + rho^(N-r)) / (1 + rho^N)
-  // (Baxter, "Exactly Solved Models", eq. 2.2.13 generalised to the ring).
+  // (the ring form of Baxter, "Exactly Solved Models", ch. 2).
   const ChainSpectrum s = chain_spectrum(Jet(beta * J), Jet(beta * h));
-  const double root2 = s.root.v * s.root.v;
-  const double cos2 = s.half_diff.v * s.half_diff.v / root2, sin2 = s.r.v * s.r.v / root2;
-  const double rho = s.rho.v;
-  return cos2 + sin2 * (std::pow(rho, r) + std::pow(rho, N - r)) / (1.0 + std::pow(rho, N));
+  double cos2 = 0.0, sin2 = 1.0;  // h = 0 (root may underflow to 0 only there)
+  if (s.root.v > 0.0) {
+    cos2 = (s.half_diff.v / s.root.v) * (s.half_diff.v / s.root.v);
+    sin2 = (s.r.v / s.root.v) * (s.r.v / s.root.v);
+  }
+  // rho^r + rho^(N-r) = rho^r (1 + rho^(N-2r)) with r <= N - r; both factors 1 + rho^m go through
+  // one_plus_pow, which avoids the cancellation of the odd-N antiferromagnet.
+  const int32_t rr = std::min(r, N - r);
+  const double num = std::pow(s.rho.v, rr) * one_plus_pow(s, N - 2 * rr).v;
+  return cos2 + sin2 * num / one_plus_pow(s, N).v;
 }
 
 ExactThermo kaufman_torus(int32_t Lx, int32_t Ly, double beta, double J) {

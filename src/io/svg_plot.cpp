@@ -24,6 +24,19 @@ constexpr double kCharW = 6.3;  // rough advance of an 11px sans-serif glyph
 constexpr std::array<const char*, 8> kPalette = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                  "#E69F00", "#56B4E9", "#F0E442", "#000000"};
 
+}  // namespace
+
+std::string palette_colour(std::size_t k) { return kPalette[k % kPalette.size()]; }
+
+namespace {
+
+// A series' own colour, else the palette by series index.
+std::string colour_of(const PlotPanel& p, std::size_t si) {
+  const auto& c = p.series[si].colour;
+  if (!c.empty()) return c;
+  return kPalette[si % kPalette.size()];
+}
+
 // Coordinates: fixed with up to 2 decimals, trailing zeros stripped; never "nan"/"inf".
 std::string num(double v) {
   if (!std::isfinite(v)) v = 0.0;
@@ -232,12 +245,12 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
   for (std::size_t si = 0; si < p.series.size(); ++si) {
     const auto& s = p.series[si];
     if (!s.curve) continue;
-    const char* col = kPalette[si % kPalette.size()];
+    const std::string col = colour_of(p, si);
     std::string pts;
     std::size_t count = 0;
     auto flush = [&] {
       if (count >= 2)
-        o += "<polyline fill=\"none\" stroke=\"" + std::string(col) +
+        o += "<polyline fill=\"none\" stroke=\"" + col +
              "\" stroke-width=\"1.6\" stroke-linejoin=\"round\" points=\"" + pts + "\"/>\n";
       pts.clear();
       count = 0;
@@ -256,7 +269,7 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
   for (std::size_t si = 0; si < p.series.size(); ++si) {
     const auto& s = p.series[si];
     if (s.curve) continue;
-    const std::string col = kPalette[si % kPalette.size()];
+    const std::string col = colour_of(p, si);
     o += "<g stroke=\"" + col + "\" fill=\"" + col + "\">\n";
     for (std::size_t i = 0; i < npoints(s); ++i) {
       if (!finite_point(s, i)) continue;
@@ -324,7 +337,7 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
          "\" fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#bbbbbb\" stroke-width=\"0.8\"/>\n";
     for (std::size_t k = 0; k < entries.size(); ++k) {
       const auto& s = p.series[entries[k]];
-      const std::string col = kPalette[entries[k] % kPalette.size()];
+      const std::string col = colour_of(p, entries[k]);
       double cy = box.y + 4 + line_h * (static_cast<double>(k) + 0.5);
       double sx = box.x + 8;
       if (s.curve) {

@@ -12,6 +12,7 @@ struct PlotSeries {
   std::vector<double> x, y;
   std::vector<double> error;  // empty: no error bars
   bool curve = false;         // true: drawn as a line (exact oracles), false: markers + error bars
+  std::string colour;         // e.g. "#0072B2"; empty: the palette colour of the series index
 };
 
 struct PlotPanel {
@@ -23,6 +24,9 @@ struct PlotPanel {
 
 /// Lays the panels out in a grid with `columns` columns; each panel has axes with ticks,
 /// a legend and a colour-blind-safe palette (Okabe-Ito). NaN points are skipped.
+/// Okabe-Ito palette colour k (cycled).
+std::string palette_colour(std::size_t k);
+
 std::string render_svg(const std::vector<PlotPanel>& panels, int columns = 2);
 
 /// Tick values k*step inside [lo, hi] with step = {1,2,5}*10^n chosen so that about

@@ -63,6 +63,7 @@ class WolffUpdate final : public ClusterBase {
   WolffUpdate(const IsingModel& m, double beta) : ClusterBase(m, beta, "wolff") {
     mark_.assign(m.size(), 0);
     stack_.reserve(m.size());
+    members_.reserve(m.size());
   }
   std::string name() const override { return "wolff"; }
 
@@ -106,6 +107,8 @@ class WolffUpdate final : public ClusterBase {
     mark_[seed] = gen_;
     stack_.clear();
     stack_.push_back(seed);
+    members_.clear();
+    members_.push_back(seed);
     while (!stack_.empty()) {
       int32_t i = stack_.back();
       stack_.pop_back();
@@ -115,6 +118,7 @@ class WolffUpdate final : public ClusterBase {
         if (mark_[j] != gen_ && s[j] == si && rng.next_u32() < csr_thr_[e]) {
           mark_[j] = gen_;
           stack_.push_back(j);
+          members_.push_back(j);
           ++size;
         }
       }
@@ -124,13 +128,18 @@ class WolffUpdate final : public ClusterBase {
           if (mark_[j] != gen_ && ghost_satisfied(j, s[j]) && rng.next_u32() < ghost_thr_[j]) {
             mark_[j] = gen_;
             stack_.push_back(j);
+            members_.push_back(j);
             ++size;
           }
       }
     }
     // Flip the cluster; if it holds the ghost, flip the complement (same state up to global flip).
-    for (int32_t j = 0; j < n; ++j)
-      if ((mark_[j] == gen_) != ghost_in) s[j] = static_cast<Spin>(-s[j]);
+    if (ghost_in) {
+      for (int32_t j = 0; j < n; ++j)
+        if (mark_[j] != gen_) s[j] = static_cast<Spin>(-s[j]);
+    } else {
+      for (int32_t j : members_) s[j] = static_cast<Spin>(-s[j]);
+    }
     return size;
   }
 
@@ -138,7 +147,7 @@ class WolffUpdate final : public ClusterBase {
   uint32_t gen_ = 0;
   int64_t clusters_per_sweep_ = 0;  // 0 while tuning
   int64_t tuning_clusters_ = 0, tuning_sweeps_ = 0;
-  std::vector<int32_t> stack_;
+  std::vector<int32_t> stack_, members_;
 };
 
 class SwendsenWangUpdate final : public ClusterBase {
