@@ -80,7 +80,7 @@ BinderCrossing binder_crossing(const SimulationResult& a, const SimulationResult
   std::vector<double> dd(n), found;
   for (int r = 0; r < reps; ++r) {
     for (size_t k = 0; k < n; ++k) dd[k] = (ub[k] + eb[k] * gaussian(rng)) - (ua[k] + ea[k] * gaussian(rng));
-    double y;
+    double y = 0.0;
     if (crossing_of(beta, dd, &y, k0 > 2 ? k0 - 2 : 1, k0 + 2)) found.push_back(y);
   }
   const int ok = static_cast<int>(found.size());

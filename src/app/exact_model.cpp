@@ -97,6 +97,9 @@ ExactPoint exact_point(const IsingModel& model, double beta, ExactMethod method)
   p.abs_magnetization_per_spin = p.magnetization_per_spin = p.susceptibility = p.binder_cumulant = kNaN;
   double J = 0.0, h = 0.0;
   model.is_uniform(&J, &h);
+  // Lattice oracles take the lattice's bond J: on an L = 2 ring the graph merges the two
+  // bonds between the same pair into one of weight 2J.
+  if (model.lattice()) model.lattice()->is_uniform(&J);
   const int32_t n = model.size();
   switch (method) {
     case ExactMethod::Auto:
@@ -148,7 +151,9 @@ ExactPoint exact_point(const IsingModel& model, double beta, ExactMethod method)
       p.abs_magnetization_per_spin = std::fabs(m);
       p.energy_per_spin = -0.5 * zJ * m * m - h * m;
       p.specific_heat = kNaN;
-      p.log_z = best ? -beta * best->free_energy_per_spin * n : kNaN;
+      // ln Z = N [ln 2cosh(beta(zJ m + h)) - beta zJ m^2 / 2] (finite at beta = 0, unlike -beta f N).
+      const double x = std::fabs(beta * (zJ * m + h));  // ln 2cosh x = x + ln(1 + e^{-2x})
+      p.log_z = n * (x + std::log1p(std::exp(-2.0 * x)) - 0.5 * beta * zJ * m * m);
       return p;
     }
   }

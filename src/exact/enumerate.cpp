@@ -154,6 +154,7 @@ EnumerationResult enumerate_exact(const IsingModel& model, double beta, const En
   const double mx = total[kX] / z, var_e = std::max(0.0, total[kX2] / z - mx * mx);
   r.energy = e_ref + mx;
   r.energy_sq = r.energy * r.energy + var_e;
+  r.energy_var = var_e;
   r.mag = total[kM] / z;
   r.abs_mag = total[kAbsM] / z;
   r.mag_sq = total[kM2] / z;

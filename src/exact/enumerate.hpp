@@ -21,6 +21,7 @@ struct EnumerationResult {
   int32_t n = 0;
   double log_z = 0.0;
   double energy = 0.0, energy_sq = 0.0;                 // <E>, <E^2>
+  double energy_var = 0.0;  // <E^2> - <E>^2, accumulated directly (no cancellation at low T)
   double mag = 0.0, abs_mag = 0.0, mag_sq = 0.0, mag_4 = 0.0;  // <M>, <|M|>, <M^2>, <M^4>
   double ground_energy = 0.0;
   std::vector<double> region_mean;                      // <M_Ra>
@@ -30,7 +31,7 @@ struct EnumerationResult {
   // Per-spin quantities in the conventions of `spinlab simulate` (m = M/N, e = E/N):
   double energy_per_spin() const { return energy / n; }
   double abs_magnetization_per_spin() const { return abs_mag / n; }
-  double specific_heat_per_spin() const { return beta * beta * (energy_sq - energy * energy) / n; }
+  double specific_heat_per_spin() const { return beta * beta * energy_var / n; }
   /// chi = beta N (<m^2> - <|m|>^2)
   double susceptibility() const { return beta * (mag_sq - abs_mag * abs_mag) / n; }
   /// U = 1 - <m^4> / (3 <m^2>^2)
