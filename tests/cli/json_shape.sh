@@ -40,6 +40,21 @@ print("exact JSON ok")
 PYEOF
 "$bin" exact --lattice square --L 16 --beta 0.4406868 --json | $PY -c "import json,sys; d=json.load(sys.stdin); assert d['method']=='kaufman', d"
 "$bin" exact --lattice chain --L 100 --beta 0.5 --h 0.1 --json | $PY -c "import json,sys; d=json.load(sys.stdin); assert d['method']=='chain', d"
+# A small demo: the JSON carries runs, crossings and a top-level beta_c_estimate {mean, error}.
+"$bin" demo --sizes 8,16 --beta 0.38:0.50:13 --sweeps 3000 --therm 300 --threads 2 --quiet --json \
+  --plot "$tmp/demo.svg" >"$tmp/demo.json"
+$PY - "$tmp/demo.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [r["L"] for r in d["runs"]] == [8, 16]
+assert len(d["runs"][0]["results"]) == 13
+est = d["beta_c_estimate"]
+assert set(est) == {"mean", "error"} and est["error"] > 0, est
+assert abs(est["mean"] - 0.4407) < 0.03, est
+assert d["binder_crossings"][0]["found"]
+print("demo JSON ok", est)
+PYEOF
+grep -q "</svg>" "$tmp/demo.svg"
 "$bin" list | grep -q "wolff"
 "$bin" list | grep -q "metropolis-checkerboard"
 for c in simulate exact demo list; do "$bin" $c --help | grep -q "Usage"; done
