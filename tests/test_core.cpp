@@ -8,20 +8,16 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "test_util.hpp"
 #include "core/graph.hpp"
 #include "core/lattice.hpp"
 #include "core/model.hpp"
 #include "core/rng.hpp"
 
 using namespace spinlab;
+using spinlab::testing::spins_of;
 
 namespace {
-
-std::vector<Spin> spins_of(uint64_t bits, int n) {
-  std::vector<Spin> s(n);
-  for (int i = 0; i < n; ++i) s[i] = (bits >> i) & 1 ? 1 : -1;
-  return s;
-}
 
 IsingModel random_model(int n, double density, uint64_t seed, bool fields) {
   Rng rng(seed, 0);

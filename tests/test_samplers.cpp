@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "test_util.hpp"
 #include "exact/enumerate.hpp"
 #include "exact/oracles.hpp"
 #include "measure/simulate.hpp"
@@ -11,14 +12,9 @@
 #include "sample/single_spin.hpp"
 
 using namespace spinlab;
+using spinlab::testing::spins_of;
 
 namespace {
-
-std::vector<Spin> spins_of(uint64_t bits, int n) {
-  std::vector<Spin> s(n);
-  for (int i = 0; i < n; ++i) s[i] = (bits >> i) & 1 ? 1 : -1;
-  return s;
-}
 
 IsingModel random_graph(int n, double density, uint64_t seed, bool ferro, bool fields) {
   Rng rng(seed, 99);
