@@ -196,7 +196,7 @@ std::vector<int32_t> parse_site_list(const std::string& spec, const std::string&
 
 nlohmann::json to_json(const Estimate& e) {
   auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-  return {{"mean", num(e.mean)}, {"error", num(e.error)}, {"tau_int", num(e.tau_int)}};
+  return {{"mean", num(e.mean)}, {"error", num(e.error)}, {"tau_int", num(e.tau_int)}, {"n_eff", num(e.n_eff)}};
 }
 
 ProgressLine::ProgressLine(std::string label, bool quiet)
