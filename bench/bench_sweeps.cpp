@@ -1,5 +1,5 @@
-// Sweep throughput of the generic samplers next to a naive byte-per-spin reference, and
-// cluster-algorithm cost per independent sample at beta_c. Run: build/spinlab_bench.
+// Sweep throughput of the generic and lattice-checkerboard samplers next to a naive byte-per-spin
+// reference, batched Philox cost, and cluster cost per independent sample at beta_c. Run: build/spinlab_bench.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
+#include "sample/lattice_checkerboard.hpp"
 #include "sample/move.hpp"
 
 using namespace spinlab;
@@ -43,6 +44,54 @@ void BM_Metropolis(benchmark::State& state, int dim) {
   state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
                                                       benchmark::Counter::kIsRate);
   state.SetLabel(move->kernel());
+}
+
+// The checkerboard kernel as the registry picks it ("auto": AVX-512 when present), and the scalar
+// reference loop of the same kernel.
+void BM_Checkerboard(benchmark::State& state, int dim, LatticeKernelImpl impl) {
+  const int L = static_cast<int>(state.range(0));
+  IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
+  const double beta = dim == 2 ? kBetaC : 0.2216544;
+  std::unique_ptr<Move> move = impl == LatticeKernelImpl::Auto
+                                   ? make_move("metropolis-checkerboard", m, beta)
+                                   : make_lattice_checkerboard(m, beta, SingleSpinRule::Metropolis, impl);
+  Rng rng(1, 0);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 3; ++t) move->sweep(s, rng);
+  for (auto _ : state) move->sweep(s, rng);
+  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel(move->kernel());
+}
+
+// Batched Philox4x32-10: 4096 words (64 groups of 16 blocks) per call, as one lattice batch.
+void BM_PhiloxBatch(benchmark::State& state, bool simd) {
+  if (simd && !philox_batch::avx512_available()) {
+    state.SkipWithError("no AVX-512");
+    return;
+  }
+  std::vector<uint32_t> out(4096);
+  uint64_t block = 0;
+  for (auto _ : state) {
+    (simd ? philox_batch::generate_avx512 : philox_batch::generate_scalar)(7, 3, block, 64, out.data());
+    block += 64 * 16;
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["ns_per_u32"] = benchmark::Counter(4096.0 * state.iterations() * 1e-9,
+                                                    benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.SetLabel(simd ? "avx512" : "scalar");
+}
+
+// The Rng one word at a time (Random123's scalar Philox behind next_u32).
+void BM_RngNextU32(benchmark::State& state) {
+  Rng rng(7, 3);
+  uint32_t acc = 0;
+  for (auto _ : state) {
+    for (int k = 0; k < 4096; ++k) acc += rng.next_u32();
+    benchmark::DoNotOptimize(acc);
+  }
+  state.counters["ns_per_u32"] = benchmark::Counter(4096.0 * state.iterations() * 1e-9,
+                                                    benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_Naive(benchmark::State& state, int dim) {
@@ -87,6 +136,15 @@ BENCHMARK_CAPTURE(BM_Metropolis, 2d, 2)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048
 BENCHMARK_CAPTURE(BM_Naive, 2d, 2)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Metropolis, 3d, 3)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Naive, 3d, 3)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checkerboard, 2d, 2, LatticeKernelImpl::Auto)
+    ->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checkerboard, 3d, 3, LatticeKernelImpl::Auto)->Arg(32)->Arg(64)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checkerboard, 2d_scalar, 2, LatticeKernelImpl::Scalar)
+    ->Arg(256)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Checkerboard, 3d_scalar, 3, LatticeKernelImpl::Scalar)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PhiloxBatch, avx512, true);
+BENCHMARK_CAPTURE(BM_PhiloxBatch, scalar, false);
+BENCHMARK(BM_RngNextU32);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff, "wolff")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, sw, "sw")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
 

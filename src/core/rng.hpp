@@ -55,6 +55,21 @@ class Rng {
   /// Number of Philox blocks consumed so far (the counter of the next block).
   uint64_t block() const { return block_; }
 
+  /// The (seed, stream) pair that keys this stream, for batched generators that compute the same
+  /// Philox blocks themselves (the lattice kernels draw thousands of blocks per call).
+  uint64_t seed() const { return key_[0] | (static_cast<uint64_t>(key_[1]) << 32); }
+  uint64_t stream() const { return stream_lo_ | (static_cast<uint64_t>(stream_hi_) << 32); }
+
+  /// Hands the next n blocks of this stream to a batched generator: the unread words of the
+  /// current block are dropped (so no word is ever used twice), the counter of the first reserved
+  /// block is returned, and next_u32() continues after the reserved range.
+  uint64_t take_blocks(uint64_t n) {
+    const uint64_t first = block_;
+    block_ += n;
+    pos_ = 4;
+    return first;
+  }
+
  private:
   void refill() {
     r123::Philox4x32::ctr_type ctr = {{static_cast<uint32_t>(block_),

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "sample/lattice_checkerboard.hpp"
 
 namespace spinlab {
 namespace {
@@ -129,6 +130,9 @@ class SingleSpinUpdate final : public SingleSpinMove {
 
 std::unique_ptr<SingleSpinMove> make_single_spin(const IsingModel& model, double beta,
                                                  SingleSpinRule rule, SiteOrder order) {
+  // Uniform periodic square/cubic lattices with even L get the vectorised checkerboard kernel.
+  if (order == SiteOrder::Checkerboard && lattice_checkerboard_applies(model))
+    return make_lattice_checkerboard(model, beta, rule);
   if (rule == SingleSpinRule::Metropolis)
     return std::make_unique<SingleSpinUpdate<SingleSpinRule::Metropolis>>(model, beta, order);
   return std::make_unique<SingleSpinUpdate<SingleSpinRule::HeatBath>>(model, beta, order);
