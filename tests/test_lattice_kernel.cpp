@@ -269,7 +269,11 @@ TEST(LatticeKernel, ChosenOnlyWhenItApplies) {
   EXPECT_EQ(make_move("metropolis-checkerboard", lattice_model(3, 8, 1.0, 0.0), 0.4)->name(),
             "metropolis-checkerboard");
   // Other orders keep the generic path.
-  EXPECT_EQ(make_move("metropolis", lattice_model(2, 16, 1.0, 0.0), 0.4)->kernel(), "csr-table");
+  EXPECT_EQ(make_move("metropolis-sequential", lattice_model(2, 16, 1.0, 0.0), 0.4)->kernel(), "csr-table");
+  // Plain "metropolis" takes the fast kernel where it applies, the sequential CSR path elsewhere.
+  EXPECT_EQ(make_move("metropolis", lattice_model(2, 16, 1.0, 0.0), 0.4)->kernel().rfind("lattice-checkerboard", 0), 0u);
+  EXPECT_EQ(make_move("metropolis", lattice_model(2, 15, 1.0, 0.0), 0.4)->kernel(), "csr-table");
+  EXPECT_EQ(make_move("metropolis", lattice_model(2, 15, 1.0, 0.0), 0.4)->name(), "metropolis-sequential");
   // Odd L, open boundary, a 1D chain, a wall, L = 2, J = 0, a general graph: generic path.
   EXPECT_EQ(make_move("metropolis-checkerboard", lattice_model(2, 15, 1.0, 0.0), 0.4)->kernel(), "csr-table");
   EXPECT_EQ(make_move("metropolis-checkerboard", IsingModel::on_lattice(Lattice::square(16, Boundary::Open)), 0.4)
@@ -329,7 +333,7 @@ TEST(LatticeKernel, CubicWithFieldVsGenericPath) {
   o.algo = "metropolis-checkerboard";
   SimulationResult fast = simulate(m, o);
   EXPECT_EQ(fast.kernel.rfind("lattice-checkerboard", 0), 0u) << fast.kernel;
-  o.algo = "metropolis";
+  o.algo = "metropolis-sequential";
   o.seed = 901;
   SimulationResult gen = simulate(m, o);
   EXPECT_EQ(gen.kernel, "csr-table");

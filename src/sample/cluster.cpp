@@ -2,6 +2,7 @@
 // spin for fields. Buffers are allocated once per move, never per sweep.
 #include "sample/cluster.hpp"
 
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -78,18 +79,22 @@ class WolffUpdate final : public ClusterBase {
       for (int64_t k = 0; k < clusters_per_sweep_; ++k) grow_and_flip(s, rng);
       return;
     }
-    int64_t done = 0;
+    int64_t done = 0, clusters = 0;
     while (done < n) {
       done += std::max<int64_t>(1, grow_and_flip(s, rng));
-      ++tuning_clusters_;
+      ++clusters;
     }
+    recent_[tuning_sweeps_ % recent_.size()] = clusters;
     ++tuning_sweeps_;
   }
+  // k from the latest sweeps only (up to 64, at most the second half of thermalisation): early
+  // sweeps from a hot start have small clusters and would make k needlessly large.
   void end_thermalization() override {
     if (clusters_per_sweep_ > 0) return;
-    clusters_per_sweep_ = tuning_sweeps_ > 0
-        ? std::max<int64_t>(1, std::llround(static_cast<double>(tuning_clusters_) / tuning_sweeps_))
-        : 1;
+    const int64_t use = std::min<int64_t>(static_cast<int64_t>(recent_.size()), (tuning_sweeps_ + 1) / 2);
+    int64_t total = 0;
+    for (int64_t k = 1; k <= use; ++k) total += recent_[(tuning_sweeps_ - k) % recent_.size()];
+    clusters_per_sweep_ = use > 0 ? std::max<int64_t>(1, std::llround(static_cast<double>(total) / use)) : 1;
   }
 
  private:
@@ -146,7 +151,8 @@ class WolffUpdate final : public ClusterBase {
   std::vector<uint32_t> mark_;
   uint32_t gen_ = 0;
   int64_t clusters_per_sweep_ = 0;  // 0 while tuning
-  int64_t tuning_clusters_ = 0, tuning_sweeps_ = 0;
+  int64_t tuning_sweeps_ = 0;
+  std::array<int64_t, 64> recent_{};  // clusters used by the latest tuning sweeps (ring)
   std::vector<int32_t> stack_, members_;
 };
 

@@ -49,18 +49,27 @@ const std::vector<MoveInfo>& move_registry() {
   using R = SingleSpinRule;
   using O = SiteOrder;
   static const std::vector<MoveInfo> registry = {
-      {"metropolis", "Metropolis single-spin flips, sites in index order; sweep = N attempts",
+      {"metropolis",
+       "Metropolis: the vectorised checkerboard kernel on uniform periodic 2D/3D lattices with "
+       "even L, else metropolis-sequential; sweep = N attempts",
+       single(R::Metropolis, O::Auto)},
+      {"metropolis-sequential", "Metropolis single-spin flips, sites in index order; sweep = N attempts",
        single(R::Metropolis, O::Sequential)},
       {"metropolis-random", "Metropolis at uniformly random sites; sweep = N attempts",
        single(R::Metropolis, O::Random)},
       {"metropolis-checkerboard",
-       "Metropolis by colour classes (checkerboard on bipartite lattices); sweep = N attempts",
+       "Metropolis by colour classes (checkerboard on bipartite graphs; vectorised kernel on uniform "
+       "periodic even-L lattices); sweep = N attempts",
        single(R::Metropolis, O::Checkerboard)},
-      {"heatbath", "heat-bath (Glauber) single-spin updates, sites in index order; sweep = N updates",
+      {"heatbath",
+       "heat-bath (Glauber): the vectorised checkerboard kernel where it applies (as metropolis), "
+       "else heatbath-sequential; sweep = N updates",
+       single(R::HeatBath, O::Auto)},
+      {"heatbath-sequential", "heat-bath (Glauber) single-spin updates, sites in index order; sweep = N updates",
        single(R::HeatBath, O::Sequential)},
       {"heatbath-random", "heat-bath (Glauber dynamics) at uniformly random sites; sweep = N updates",
        single(R::HeatBath, O::Random)},
-      {"heatbath-checkerboard", "heat-bath by colour classes; sweep = N updates",
+      {"heatbath-checkerboard", "heat-bath by colour classes (vectorised kernel where it applies); sweep = N updates",
        single(R::HeatBath, O::Checkerboard)},
       {"wolff",
        "Wolff single-cluster flips (ferromagnets, field via ghost spin); sweep = k clusters, "

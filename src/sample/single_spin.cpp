@@ -49,6 +49,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
 
   std::string name() const override {
     std::string n = Rule == SingleSpinRule::Metropolis ? "metropolis" : "heatbath";
+    if (order_ == SiteOrder::Sequential) n += "-sequential";
     if (order_ == SiteOrder::Random) n += "-random";
     if (order_ == SiteOrder::Checkerboard) n += "-checkerboard";
     return n;
@@ -66,6 +67,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
   void sweep(std::span<Spin> s, Rng& rng) override {
     const auto n = static_cast<int32_t>(s.size());
     switch (order_) {
+      case SiteOrder::Auto:  // resolved to Sequential at construction
       case SiteOrder::Sequential:
         for (int32_t i = 0; i < n; ++i) update(i, s, rng);
         break;
@@ -131,8 +133,9 @@ class SingleSpinUpdate final : public SingleSpinMove {
 std::unique_ptr<SingleSpinMove> make_single_spin(const IsingModel& model, double beta,
                                                  SingleSpinRule rule, SiteOrder order) {
   // Uniform periodic square/cubic lattices with even L get the vectorised checkerboard kernel.
-  if (order == SiteOrder::Checkerboard && lattice_checkerboard_applies(model))
+  if ((order == SiteOrder::Checkerboard || order == SiteOrder::Auto) && lattice_checkerboard_applies(model))
     return make_lattice_checkerboard(model, beta, rule);
+  if (order == SiteOrder::Auto) order = SiteOrder::Sequential;
   if (rule == SingleSpinRule::Metropolis)
     return std::make_unique<SingleSpinUpdate<SingleSpinRule::Metropolis>>(model, beta, order);
   return std::make_unique<SingleSpinUpdate<SingleSpinRule::HeatBath>>(model, beta, order);

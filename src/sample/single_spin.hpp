@@ -7,7 +7,9 @@
 
 namespace spinlab {
 
-enum class SiteOrder { Sequential, Random, Checkerboard };
+/// Auto: the vectorised checkerboard kernel where it applies (uniform periodic 2D/3D lattice,
+/// even L), otherwise sequential order.
+enum class SiteOrder { Auto, Sequential, Random, Checkerboard };
 enum class SingleSpinRule { Metropolis, HeatBath };
 
 std::unique_ptr<SingleSpinMove> make_single_spin(const IsingModel& model, double beta,
