@@ -2,7 +2,8 @@
 //
 // Applies when the model was built from a periodic 2D or 3D lattice with every extent even (so
 // the checkerboard colouring x+y+z mod 2 is a proper 2-colouring), one coupling J != 0 on every
-// bond and one field h. make_single_spin() picks it for the "*-checkerboard" orders.
+// bond and one field h. make_single_spin() picks it for the "*-checkerboard" orders and for plain
+// "metropolis" / "heatbath" (SiteOrder::Auto).
 //
 // Random numbers (fixed, independent of vector width and thread count). A sweep reserves
 // 2 * 16 * G blocks of the chain's own Philox stream with Rng::take_blocks (G = ceil(N/2 / 64)),
