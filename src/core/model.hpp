@@ -59,7 +59,14 @@ class IsingModel {
   std::vector<double> h_;
   double offset_ = 0.0;
   std::shared_ptr<const Lattice> lattice_;
+  // Set by on_lattice when every bond has one J and every site one h: energy() then sums
+  // s_i s_j row by row over the lattice (vectorised) instead of walking the edge list.
+  bool uniform_lattice_ = false;
+  double J0_ = 0.0, h0_ = 0.0;
 };
+
+/// sum over the lattice's bonds of s_i s_j, for lattices without removed bonds (any boundary).
+int64_t lattice_bond_sum(const Lattice& lattice, std::span<const Spin> s);
 
 /// QUBO: E(x) = sum_{i<=j} Q_ij x_i x_j + offset, x in {0,1}. Diagonal terms have i == j.
 struct Qubo {
