@@ -108,11 +108,12 @@ void BM_Naive(benchmark::State& state, int dim) {
   state.SetLabel("naive-reference");
 }
 
-// Time per independent sample = 2 tau_int(E) sweeps x time per sweep, at beta_c on the 2D torus.
-void BM_ClusterPerSample(benchmark::State& state, const char* algo) {
+// Time per independent sample = 2 tau_int(E) sweeps x time per sweep, at beta_c on the 2D torus
+// (and the 3D simple-cubic torus at its beta_c).
+void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2) {
   const int L = static_cast<int>(state.range(0));
-  IsingModel m = IsingModel::on_lattice(Lattice::square(L));
-  auto move = make_move(algo, m, kBetaC);
+  IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
+  auto move = make_move(algo, m, dim == 2 ? kBetaC : 0.2216544);
   Rng rng(2, 0);
   auto s = hot_state(m.size(), rng);
   for (int t = 0; t < 200; ++t) move->sweep(s, rng);
@@ -155,5 +156,7 @@ BENCHMARK_CAPTURE(BM_PhiloxBatch, scalar, false);
 BENCHMARK(BM_RngNextU32);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff, "wolff")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, sw, "sw")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff_3d, "wolff", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterPerSample, sw_3d, "sw", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

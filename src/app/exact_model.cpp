@@ -57,6 +57,7 @@ ExactMethod resolve_exact_method(const IsingModel& model, ExactMethod requested)
       if (model.size() <= kAutoEnumerateMax) return ExactMethod::Enumerate;
       if (chain) return ExactMethod::Chain;
       if (square) return ExactMethod::Kaufman;
+      if (model.size() <= 26) return ExactMethod::Enumerate;  // up to ~0.6 s per beta
       throw InputError("no exact finite-size oracle for this model (N = " + std::to_string(model.size()) +
                        " > 26 and not a uniform chain or zero-field periodic square lattice); "
                        "try --method mean-field or --method onsager");
@@ -83,9 +84,10 @@ ExactMethod resolve_exact_method(const IsingModel& model, ExactMethod requested)
 }
 
 bool has_exact_oracle(const IsingModel& model) {
+  // Only the cheap oracles: plots evaluate ~120 points and JSON one per beta.
   try {
-    resolve_exact_method(model, ExactMethod::Auto);
-    return true;
+    return model.size() <= kAutoEnumerateMax ||
+           resolve_exact_method(model, ExactMethod::Auto) != ExactMethod::Enumerate;
   } catch (const InputError&) {
     return false;
   }

@@ -23,10 +23,12 @@ ExactMethod parse_exact_method(const std::string& name);
 std::string exact_method_name(ExactMethod m);
 
 /// Auto: enumeration for N <= 20, the chain transfer matrix for uniform periodic/open chains,
-/// Kaufman for uniform periodic square lattices in zero field; otherwise throws InputError.
+/// Kaufman for uniform periodic square lattices in zero field, enumeration up to N = 26;
+/// otherwise throws InputError.
 /// Explicit methods throw InputError when the model is outside their reach.
 ExactMethod resolve_exact_method(const IsingModel& model, ExactMethod requested);
-/// Whether some exact finite-size oracle exists (used to overlay exact curves on plots).
+/// Whether a cheap exact finite-size oracle exists (N <= 20, chain, Kaufman): used to overlay
+/// exact curves on plots and exact values in simulate's JSON.
 bool has_exact_oracle(const IsingModel& model);
 
 /// Evaluates `method` (already resolved). Mean field uses z = max degree and the uniform J, h and

@@ -38,7 +38,7 @@ int run_demo(const DemoFlags& f) {
   for (size_t k = 0; k < r.runs.size(); ++k)
     labelled.push_back({fmt::format("L={}", r.runs[k].L), &r.runs[k].result, &models[k]});
   if (!f.plot.empty())
-    write_output(f.plot, results_svg(labelled, "2D Ising, Wolff", r.beta_c_exact));
+    write_output(f.plot, results_svg(labelled, "2D Ising, " + f.algo, r.beta_c_exact, true));
 
   const double rel = (r.beta_c_estimate.mean - r.beta_c_exact) / r.beta_c_exact;
   if (f.json) {

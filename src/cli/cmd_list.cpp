@@ -15,7 +15,7 @@ void register_list(CLI::App& app, Action& run) {
       fmt::print("  {:<24} {}\n", "glauber", "alias of heatbath-random");
       fmt::print("  {:<24} {}\n", "swendsen-wang", "alias of sw");
       fmt::print("\nExact oracles (exact --method NAME):\n");
-      fmt::print("  {:<24} {}\n", "auto", "enumerate for N <= 20, else chain or kaufman when they apply");
+      fmt::print("  {:<24} {}\n", "auto", "enumerate for N <= 20, else chain or kaufman when they apply, else enumerate up to N = 26");
       fmt::print("  {:<24} {}\n", "enumerate", "Gray-code enumeration of all 2^N states, N <= 26");
       fmt::print("  {:<24} {}\n", "chain", "1D ring or open chain in a field, transfer matrix");
       fmt::print("  {:<24} {}\n", "kaufman", "2D L x L torus at h = 0, Kaufman 1949 (finite size)");

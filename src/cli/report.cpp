@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "app/exact_model.hpp"
 #include "cli/common.hpp"
@@ -106,7 +107,7 @@ std::string results_csv(const SimulationResult& r) {
 }
 
 std::string results_svg(const std::vector<LabelledRun>& runs, const std::string& title,
-                        double beta_c_marker) {
+                        double beta_c_marker, bool onsager_curves) {
   // Exact curves on a fine grid, evaluated once per run (enumeration is the costly oracle).
   std::vector<std::vector<ExactPoint>> exact(runs.size());
   for (size_t r = 0; r < runs.size(); ++r) {
@@ -151,6 +152,35 @@ std::string results_svg(const std::vector<LabelledRun>& runs, const std::string&
           ex.y.push_back(x.*(c.exact));
         }
       if (!ex.x.empty()) panel.series.push_back(ex);
+    }
+    if (onsager_curves && !runs.empty() && !exact.empty()) {
+      // The infinite lattice, evaluated on the same beta grid as the finite-size curves.
+      PlotSeries inf;
+      inf.label = "L=inf (Onsager/Yang)";
+      inf.curve = true;
+      inf.colour = "#000000";
+      double lo = runs.front().result->points.front().beta, hi = lo;
+      for (const auto& r : runs)
+        for (const auto& p : r.result->points) {
+          lo = std::min(lo, p.beta);
+          hi = std::max(hi, p.beta);
+        }
+      // The log divergence of C at beta_c would squash the finite-size data: the curve is cut
+      // (NaN breaks it) above 1.3 x the largest value already in the panel.
+      double ymax = -std::numeric_limits<double>::infinity();
+      for (const auto& sr : panel.series)
+        for (double y : sr.y)
+          if (std::isfinite(y)) ymax = std::max(ymax, y);
+      IsingModel sq = IsingModel::on_lattice(Lattice::square(4));
+      for (int k = 0; k < 241; ++k) {
+        const double b = lo + (hi - lo) * k / 240.0;
+        double v = exact_point(sq, b, ExactMethod::Onsager).*(c.exact);
+        if (std::isfinite(ymax) && v > 1.3 * ymax) v = std::numeric_limits<double>::quiet_NaN();
+        inf.x.push_back(b);
+        inf.y.push_back(v);
+      }
+      if (std::any_of(inf.y.begin(), inf.y.end(), [](double y) { return std::isfinite(y); }))
+        panel.series.push_back(inf);
     }
     panels.push_back(panel);
   }

@@ -22,7 +22,9 @@ struct LabelledRun {
   const SimulationResult* result = nullptr;
   const IsingModel* model = nullptr;
 };
+/// With onsager_curves, the infinite square lattice's E/N, C (Onsager) and spontaneous |M|/N
+/// (Yang) are drawn too, in black.
 std::string results_svg(const std::vector<LabelledRun>& runs, const std::string& title,
-                        double beta_c_marker);
+                        double beta_c_marker, bool onsager_curves = false);
 
 }  // namespace spinlab::cli

@@ -51,6 +51,7 @@ expect_error "region 'A'" simulate --lattice square --L 4 --beta 0.4 --region A=
 expect_error "--cov" simulate --lattice square --L 4 --beta 0.4 --cov E,unknown
 expect_error "--correlation" simulate --graph "$tmp/af.txt" --beta 0.4 --correlation
 expect_error "no exact" exact --lattice square --L 64 --h 0.1 --beta 0.4
+expect_error "no exact" exact --lattice cubic --L 3 --h 0.1 --beta 0.4
 expect_error "--method" exact --lattice square --L 4 --beta 0.4 --method magic
 expect_error "enumerate" exact --lattice square --L 6 --beta 0.4 --method enumerate
 expect_error "--bethe" exact --bethe 2
