@@ -12,9 +12,11 @@
 
 #include "exact/enumerate.hpp"
 #include "measure/simulate.hpp"
+#include "test_util.hpp"
 #include "sample/move.hpp"
 
 using namespace spinlab;
+using spinlab::testing::expect_z;
 
 namespace {
 
@@ -27,11 +29,6 @@ Exact by_enumeration(const IsingModel& m, double beta) {
   return {r.energy_per_spin(), r.specific_heat_per_spin(), r.abs_magnetization_per_spin()};
 }
 
-void expect_z(const Estimate& e, double exact, const std::string& what) {
-  ASSERT_GT(e.error, 0.0) << what;
-  EXPECT_LT(std::fabs((e.mean - exact) / e.error), 4.0)
-      << what << ": " << e.mean << " +- " << e.error << " exact " << exact;
-}
 
 void check(const IsingModel& m, double beta, const std::string& algo, const Exact& ex, uint64_t seed,
            const std::string& what, int64_t sweeps = 30000) {

@@ -12,6 +12,7 @@
 #include "sample/single_spin.hpp"
 
 using namespace spinlab;
+using spinlab::testing::expect_z;
 using spinlab::testing::spins_of;
 
 namespace {
@@ -32,7 +33,6 @@ IsingModel random_graph(int n, double density, uint64_t seed, bool ferro, bool f
   return IsingModel(Graph::from_edges(n, e), h);
 }
 
-double z(const Estimate& e, double exact) { return (e.mean - exact) / e.error; }
 
 // Every algorithm listed, plus a composite.
 std::vector<std::string> all_algos(bool ferro) {
@@ -43,10 +43,6 @@ std::vector<std::string> all_algos(bool ferro) {
   return a;
 }
 
-void expect_z(const Estimate& e, double exact, const std::string& what) {
-  ASSERT_GT(e.error, 0.0) << what;
-  EXPECT_LT(std::fabs(z(e, exact)), 4.0) << what << ": " << e.mean << " +- " << e.error << " exact " << exact;
-}
 
 void check_against_enumeration(const IsingModel& m, double beta, const std::string& algo, int64_t sweeps,
                                uint64_t seed) {

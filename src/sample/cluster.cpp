@@ -252,15 +252,7 @@ class WolffUpdate final : public ClusterBase {
     int32_t tail = 1;
     // Rows of up to kPipe neighbours are copied whole (a fixed-size copy where the array allows).
     alignas(64) int32_t buf[2][kPipe];
-    auto fetch = [&](int32_t v, int32_t* dst, int64_t& b, int64_t& d) {
-      b = off[v];
-      d = off[v + 1] - b;
-      if (b + kPipe <= nnb) {
-        for (int k = 0; k < kPipe; ++k) dst[k] = nb[b + k];
-      } else {
-        for (int64_t k = 0; k < std::min<int64_t>(d, kPipe); ++k) dst[k] = nb[b + k];
-      }
-    };
+    auto fetch = [&](int32_t v, int32_t* dst, int64_t& b, int64_t& d) { fetch_row(off, nb, nnb, v, dst, b, d); };
     int32_t *cur = buf[0], *nxt = buf[1];
     int64_t b, d, bn, dn;
     fetch(seed, cur, b, d);
@@ -378,15 +370,7 @@ class WolffUpdate final : public ClusterBase {
     q[0] = seed;
     int32_t tail = 1;
     alignas(64) int32_t buf[2][kPipe];
-    auto fetch = [&](int32_t v, int32_t* dst, int64_t& b, int64_t& d) {
-      b = off[v];
-      d = off[v + 1] - b;
-      if (b + kPipe <= nnb) {
-        for (int k = 0; k < kPipe; ++k) dst[k] = nb[b + k];
-      } else {
-        for (int64_t k = 0; k < std::min<int64_t>(d, kPipe); ++k) dst[k] = nb[b + k];
-      }
-    };
+    auto fetch = [&](int32_t v, int32_t* dst, int64_t& b, int64_t& d) { fetch_row(off, nb, nnb, v, dst, b, d); };
     int32_t *cur = buf[0], *nxt = buf[1];
     int64_t b, d, bn, dn;
     fetch(seed, cur, b, d);
@@ -450,6 +434,18 @@ class WolffUpdate final : public ClusterBase {
   }
 
   static constexpr int kPipe = 16;           // longest row the pipeline copies
+  // Copies the neighbour row of v (offset *b, length *d) into dst: a fixed-size copy of kPipe
+  // entries where the array allows (so the compiler emits two vector moves), else element-wise.
+  static void fetch_row(const int64_t* off, const int32_t* nb, int64_t nnb, int32_t v, int32_t* dst,
+                        int64_t& b, int64_t& d) {
+    b = off[v];
+    d = off[v + 1] - b;
+    if (b + kPipe <= nnb) {
+      for (int k = 0; k < kPipe; ++k) dst[k] = nb[b + k];
+    } else {
+      for (int64_t k = 0; k < std::min<int64_t>(d, kPipe); ++k) dst[k] = nb[b + k];
+    }
+  }
   static constexpr int32_t kGhostChunk = 256;  // ghost bonds per check of the word buffer
   std::vector<uint32_t> mark_;
   uint32_t gen_ = 0;
