@@ -117,7 +117,7 @@ void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2)
   Rng rng(2, 0);
   auto s = hot_state(m.size(), rng);
   for (int t = 0; t < 200; ++t) move->sweep(s, rng);
-  move->end_thermalization();  // Wolff: freeze clusters per sweep, as simulate does
+  move->end_thermalization(s, rng);  // Wolff: freeze clusters per sweep, as simulate does
   std::vector<double> e;
   double swept = 0.0;  // seconds inside sweep() only
   for (auto _ : state) {
@@ -138,6 +138,7 @@ void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2)
                                                       benchmark::Counter::kIsRate);
   state.SetLabel(algo);
 }
+
 
 }  // namespace
 

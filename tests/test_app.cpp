@@ -86,3 +86,23 @@ TEST(Demo, BinderCrossingFindsTheCrossingWithACalibratedError) {
   std::vector<double> far(betas.begin(), betas.begin() + 5);
   EXPECT_FALSE(binder_crossing(binder_curve(16, 0.47, 0.0, far), binder_curve(32, 0.47, 0.0, far), 16, 32, 1).found);
 }
+
+// Sizes may come in any order or repeated: the demo sorts and deduplicates them, and refuses a
+// single distinct size (a crossing needs two).
+TEST(Demo, SortsSizesAndRejectsASingleSize) {
+  DemoOptions o;
+  o.sizes = {8, 4, 8};
+  o.betas = {0.40, 0.44, 0.48, 0.44};
+  o.sweeps = 300;
+  o.therm = 50;
+  o.threads = 1;
+  DemoResult r = demo(o);
+  ASSERT_EQ(r.runs.size(), 2u);
+  EXPECT_EQ(r.runs[0].L, 4);
+  EXPECT_EQ(r.runs[1].L, 8);
+  EXPECT_EQ(r.runs[0].result.points.size(), 3u);  // duplicate beta removed
+  o.sizes = {16, 16};
+  EXPECT_THROW(demo(o), InputError);
+  o.sizes = {1, 4};
+  EXPECT_THROW(demo(o), InputError);
+}

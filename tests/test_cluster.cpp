@@ -156,7 +156,7 @@ TEST(ClusterMoves, TrajectoryFollowsSeedAndStream) {
         Rng rng(11, stream);
         auto s = hot_state(m.size(), rng);
         for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
-        mv->end_thermalization();
+        mv->end_thermalization(s, rng);
         for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
         *block = rng.block();
         return s;

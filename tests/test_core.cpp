@@ -65,6 +65,8 @@ TEST(Graph, RejectsBadEdges) {
   EXPECT_THROW(Graph::from_edges(3, nan), InputError);
   std::vector<Edge> inf = {{0, 1, std::numeric_limits<double>::infinity()}};
   EXPECT_THROW(Graph::from_edges(3, inf), InputError);
+  std::vector<Edge> overflow = {{0, 1, 1e308}, {1, 0, 1e308}};
+  EXPECT_THROW(Graph::from_edges(2, overflow), InputError);
 }
 
 TEST(Graph, ColouringIsProper) {
@@ -119,7 +121,7 @@ TEST(Lattice, WallRemovesExactlyTheCrossingBonds) {
   // The chambers geometry: L = 80, open, wall x = 40 for rows 0 <= y < 53.
   Lattice lat = Lattice::square(80, Boundary::Open);
   int64_t before = lat.to_graph().num_edges();
-  lat.add_wall(0, 40, 0, 53);
+  lat.add_wall(0, 40, 1, 0, 53);
   EXPECT_EQ(lat.num_removed_bonds(), 53);
   EXPECT_EQ(lat.to_graph().num_edges(), before - 53);
   EXPECT_FALSE(lat.has_bond(lat.site(39, 0), 0));
@@ -128,8 +130,18 @@ TEST(Lattice, WallRemovesExactlyTheCrossingBonds) {
   EXPECT_TRUE(lat.has_bond(lat.site(38, 10), 0));
   double J;
   EXPECT_FALSE(lat.is_uniform(&J));
-  EXPECT_THROW(lat.add_wall(2, 3, 0, 1), InputError);
-  EXPECT_THROW(lat.add_wall(0, 81, 0, 1), InputError);
+  EXPECT_THROW(lat.add_wall(2, 3, 1, 0, 1), InputError);
+  EXPECT_THROW(lat.add_wall(0, 81, 1, 0, 1), InputError);
+  EXPECT_THROW(lat.add_wall(0, 10, 0, 0, 5), InputError);   // range along the wall's own axis
+  EXPECT_THROW(lat.add_wall(0, 10, 2, 0, 5), InputError);   // no z in 2D
+  EXPECT_THROW(lat.add_wall(0, 10, 1, 70, 90), InputError);  // beyond the lattice
+  // In 3D a y-range restricts y only: the whole z extent is cut.
+  Lattice cube = Lattice::cubic(8);
+  cube.add_wall(0, 3, 1, 0, 5);
+  EXPECT_EQ(cube.num_removed_bonds(), 5 * 8);
+  Lattice cube2 = Lattice::cubic(8);
+  cube2.add_wall(2, 0);  // the periodic seam, whole plane
+  EXPECT_EQ(cube2.num_removed_bonds(), 64);
 }
 
 TEST(Lattice, PerBondCouplings) {
@@ -192,7 +204,7 @@ TEST(Model, LatticeFastEnergyMatchesEdgeSum) {
       }
   // With a wall the generic path runs and still agrees.
   Lattice walled = Lattice::square(6, Boundary::Open);
-  walled.add_wall(0, 3, 0, 4);
+  walled.add_wall(0, 3, 1, 0, 4);
   IsingModel m = IsingModel::on_lattice(walled);
   auto s = hot_state(m.size(), rng);
   double e = 0.0;

@@ -282,7 +282,7 @@ TEST(LatticeKernel, ChosenOnlyWhenItApplies) {
   EXPECT_EQ(make_move("metropolis-checkerboard", IsingModel::on_lattice(Lattice::chain(16)), 0.4)->kernel(),
             "csr-table");
   Lattice walled = Lattice::square(16);
-  walled.add_wall(0, 4, 0, 8);
+  walled.add_wall(0, 4, 1, 0, 8);
   EXPECT_NE(make_move("metropolis-checkerboard", IsingModel::on_lattice(walled), 0.4)->kernel(), fast);
   EXPECT_NE(make_move("metropolis-checkerboard", lattice_model(2, 2, 1.0, 0.0), 0.4)->kernel(), fast);
   EXPECT_NE(make_move("metropolis-checkerboard", lattice_model(2, 8, 0.0, 0.1), 0.4)->kernel(), fast);

@@ -244,3 +244,34 @@ TEST(Simulate, CorrelationFunctionStartsAtOne) {
   // Deep in the ordered phase G(r) stays close to m^2 ~ 0.95.
   EXPECT_GT(obs[4].value.mean, 0.9);
 }
+
+// U = 1 - <m^4>/(3<m^2>^2) is 0/0 when every measurement has M = 0: reported as undefined, with a
+// warning, never as a silent NaN.
+TEST(Simulate, BinderUndefinedWhenMagnetisationIsAlwaysZero) {
+  IsingModel af(Graph::from_edges(2, std::vector<Edge>{{0, 1, -1.0}}));
+  SimulationOptions o;
+  o.algo = "metropolis";
+  o.betas = {50.0};
+  o.sweeps = 200;
+  o.therm = 10;
+  auto r = simulate(af, o);
+  EXPECT_TRUE(std::isnan(r.points[0].binder_cumulant.mean));
+  bool warned = false;
+  for (const auto& w : r.points[0].warnings) warned |= w.find("binder") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+// Without thermalisation sweeps Wolff still tunes its clusters per sweep (else a "sweep" would be
+// one cluster): tau_int per sweep stays of order one, as with a long thermalisation.
+TEST(Simulate, WolffTunesEvenWithoutThermalisation) {
+  IsingModel m = IsingModel::on_lattice(Lattice::square(32));
+  SimulationOptions o;
+  o.algo = "wolff";
+  o.betas = {0.3};
+  o.sweeps = 4000;
+  o.therm = 0;
+  auto r = simulate(m, o);
+  EXPECT_LT(r.points[0].energy_per_spin.tau_int, 3.0);
+  ExactThermo ex = kaufman_torus(32, 32, 0.3);
+  expect_z(r.points[0].energy_per_spin, ex.energy_per_spin, "wolff therm 0 E/N");
+}

@@ -92,8 +92,14 @@ BinderCrossing binder_crossing(const SimulationResult& a, const SimulationResult
   return c;
 }
 
-DemoResult demo(const DemoOptions& o) {
-  if (o.sizes.size() < 2) throw InputError("demo: needs at least two lattice sizes");
+DemoResult demo(const DemoOptions& options) {
+  // Crossings compare consecutive sizes, larger minus smaller: sort and deduplicate sizes; a
+  // repeated beta would make a zero-width bracket.
+  DemoOptions o = options;
+  std::sort(o.sizes.begin(), o.sizes.end());
+  o.sizes.erase(std::unique(o.sizes.begin(), o.sizes.end()), o.sizes.end());
+  if (o.sizes.size() < 2) throw InputError("--sizes: the demo needs at least two different lattice sizes");
+  if (o.sizes.front() < 2) throw InputError("--sizes: lattice sizes must be >= 2");
   auto t0 = std::chrono::steady_clock::now();
   DemoResult r;
   r.beta_c_exact = onsager_beta_c();
@@ -101,6 +107,8 @@ DemoResult demo(const DemoOptions& o) {
   so.algo = o.algo;
   so.betas = o.betas.empty() ? default_demo_betas() : o.betas;
   std::sort(so.betas.begin(), so.betas.end());
+  so.betas.erase(std::unique(so.betas.begin(), so.betas.end()), so.betas.end());
+  if (so.betas.size() < 2) throw InputError("--beta: the demo needs at least two different beta values");
   so.sweeps = o.sweeps;
   so.therm = o.therm;
   so.seed = o.seed;

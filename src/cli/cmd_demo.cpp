@@ -6,6 +6,8 @@
 #include "app/demo.hpp"
 #include "cli/common.hpp"
 #include "cli/report.hpp"
+#include "core/error.hpp"
+#include "io/files.hpp"
 
 namespace spinlab::cli {
 namespace {
@@ -28,6 +30,17 @@ int run_demo(const DemoFlags& f) {
   o.therm = f.therm;
   o.seed = f.seed;
   o.threads = f.threads;
+  {  // refuse impossible runs before starting: series memory (largest size) and the figure path
+    SimulationOptions so;
+    so.betas = o.betas.empty() ? default_demo_betas() : o.betas;
+    so.sweeps = o.sweeps;
+    so.threads = o.threads;
+    int32_t lmax = 2;
+    for (int32_t L : o.sizes) lmax = std::max(lmax, L);
+    if (lmax > 4096) throw InputError("--sizes: the demo runs up to L = 4096");
+    check_series_memory(simulation_memory_bytes(static_cast<int64_t>(lmax) * lmax, 0, so), so);
+    check_writable(f.plot);
+  }
   ProgressLine progress("demo", f.quiet);
   o.progress = progress.callback();
   DemoResult r = demo(o);

@@ -67,7 +67,8 @@ int run_exact(const ExactFlags& f) {
       fmt::print("{:>9.5f} {:>16.10g} {:>16.10g} {:>16.10g} {:>16.10g} {:>12.8g} {:>16.10g}\n", b, p.energy_per_spin,
                  p.abs_magnetization_per_spin, p.susceptibility, p.specific_heat, p.binder_cumulant, p.log_z);
   }
-  if (method == ExactMethod::Kaufman || method == ExactMethod::Onsager) j["beta_c_infinite"] = onsager_beta_c(f.model.J);
+  if ((method == ExactMethod::Kaufman || method == ExactMethod::Onsager) && f.model.J > 0.0)
+    j["beta_c_infinite"] = onsager_beta_c(f.model.J);
   if (f.json) fmt::print("{}\n", j.dump(2));
   return 0;
 }

@@ -40,10 +40,10 @@ int run_simulate(const SimulateFlags& f) {
   for (const auto& r : f.regions) {
     auto eq = r.find('=');
     if (eq == std::string::npos || eq == 0) throw InputError("--region: expected NAME=SITES, got '" + r + "'");
-    o.regions.emplace_back(r.substr(0, eq), parse_site_list(r.substr(eq + 1), "--region " + r.substr(0, eq)));
+    o.regions.emplace_back(r.substr(0, eq), parse_site_list(r.substr(eq + 1), "--region " + r.substr(0, eq), model.size()));
   }
   for (const auto& p : f.pairs) {
-    auto sites = parse_site_list(p, "--pair");
+    auto sites = parse_site_list(p, "--pair", model.size());
     if (sites.size() != 2) throw InputError("--pair: expected I,J, got '" + p + "'");
     o.pairs.emplace_back(sites[0], sites[1]);
   }
@@ -53,11 +53,9 @@ int run_simulate(const SimulateFlags& f) {
     o.covariances.emplace_back(c.substr(0, comma), c.substr(comma + 1));
   }
   o.correlation_function = f.correlation;
-  const int64_t bytes = simulation_memory_bytes(model, o);
-  if (bytes > (int64_t{8} << 30))
-    throw InputError(fmt::format("--sweeps {}: storing the measurement series needs {:.1f} GiB; raise "
-                                 "--measure-every or lower --sweeps/--threads",
-                                 f.sweeps, static_cast<double>(bytes) / (1 << 30)));
+  check_series_memory(simulation_memory_bytes(model, o), o);
+  check_writable(f.csv);
+  check_writable(f.plot);
   ProgressLine progress("simulate", f.quiet);
   o.progress = progress.callback();
 

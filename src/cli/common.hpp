@@ -11,6 +11,7 @@
 
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
+#include "measure/simulate.hpp"
 
 namespace spinlab::cli {
 
@@ -29,12 +30,16 @@ void add_model_flags(CLI::App* cmd, ModelFlags& f);
 IsingModel build_model(const ModelFlags& f);
 nlohmann::json model_json(const ModelFlags& f, const IsingModel& m);
 
+/// Refuses (InputError naming --sweeps) runs whose measurement series would not fit in half
+/// of this machine's memory.
+void check_series_memory(double bytes, const SimulationOptions& options);
+
 /// "0.4", "0.3,0.4,0.5" or "start:stop:count" (count points, both ends included).
 std::vector<double> parse_value_list(const std::string& spec, const std::string& flag);
 /// Inverse temperatures from --beta or --T (exactly one must be given).
 std::vector<double> betas_from_flags(const std::string& beta, const std::string& T);
-/// Site lists "0,3,7-12".
-std::vector<int32_t> parse_site_list(const std::string& spec, const std::string& flag);
+/// Site lists "0,3,7-12"; every site must lie in 0..n-1.
+std::vector<int32_t> parse_site_list(const std::string& spec, const std::string& flag, int32_t n);
 
 nlohmann::json to_json(const Estimate& e);
 

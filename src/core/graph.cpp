@@ -36,6 +36,10 @@ Graph Graph::from_edges(int32_t n, std::span<const Edge> edges) {
     else
       g.edges_.push_back(e);
   }
+  for (const Edge& e : g.edges_)  // finite terms can add up to infinity
+    if (!std::isfinite(e.w))
+      throw InputError("graph: the duplicate edges (" + std::to_string(e.i) + ", " + std::to_string(e.j) +
+                       ") sum to a non-finite coupling");
   std::vector<int64_t> deg(n + 1, 0);
   for (const Edge& e : g.edges_) {
     ++deg[e.i + 1];

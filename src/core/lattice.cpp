@@ -79,8 +79,15 @@ void Lattice::remove_bond(int32_t s, int d) {
   ++removed_;
 }
 
-void Lattice::add_wall(int axis, int32_t position, int32_t lo, int32_t hi) {
+void Lattice::add_wall(int axis, int32_t position, int range_axis, int32_t lo, int32_t hi) {
   if (axis < 0 || axis >= dim_) throw InputError("wall: axis outside the lattice dimension");
+  if (range_axis >= 0) {
+    if (range_axis >= dim_ || range_axis == axis)
+      throw InputError("wall: the range must run along another axis of the lattice");
+    if (lo < 0 || hi <= lo || hi > L_[range_axis])
+      throw InputError("wall: range " + std::to_string(lo) + ":" + std::to_string(hi) + " is empty or outside 0.." +
+                       std::to_string(L_[range_axis]));
+  }
   if (position < 0 || position > L_[axis])
     throw InputError("wall: position " + std::to_string(position) + " outside 0.." +
                      std::to_string(L_[axis]));
@@ -93,10 +100,7 @@ void Lattice::add_wall(int axis, int32_t position, int32_t lo, int32_t hi) {
   for (int32_t s = 0; s < n_; ++s) {
     auto c = coords(s);
     if (c[axis] != from) continue;
-    bool inside = true;
-    for (int d = 0; d < dim_; ++d)
-      if (d != axis && (c[d] < lo || c[d] >= hi)) inside = false;
-    if (inside) remove_bond(s, axis);
+    if (range_axis < 0 || (c[range_axis] >= lo && c[range_axis] < hi)) remove_bond(s, axis);
   }
 }
 

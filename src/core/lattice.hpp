@@ -42,9 +42,10 @@ class Lattice {
   double bond(int32_t s, int d) const { return J_[static_cast<size_t>(s) * dim_ + d]; }
   void set_bond(int32_t s, int d, double J);
   void remove_bond(int32_t s, int d);
-  /// Removes every bond crossing the plane between coordinate position-1 and position along
-  /// `axis`, for the other coordinates in [lo, hi) (2D: the one other axis; 3D: both).
-  void add_wall(int axis, int32_t position, int32_t lo, int32_t hi);
+  /// Removes the bonds crossing the plane between coordinate position-1 and position along
+  /// `axis` (position 0 or L: the periodic seam). range_axis < 0: the whole plane; otherwise only
+  /// where coordinate range_axis lies in [lo, hi) (e.g. x=40 for rows 0 <= y < 53).
+  void add_wall(int axis, int32_t position, int range_axis = -1, int32_t lo = 0, int32_t hi = 0);
 
   /// True when every existing bond has the same J (returned in *J) and no bond was removed:
   /// the condition for the fast uniform-lattice paths.

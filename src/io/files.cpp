@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -18,6 +19,8 @@ namespace spinlab {
 namespace {
 
 std::string read_text(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
   std::stringstream ss;
@@ -50,7 +53,7 @@ bool parse_double(const std::string& tok, double* out) {
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(tok.c_str(), &end);
-  if (*end != '\0' || errno == ERANGE) return false;
+  if (*end != '\0' || (errno == ERANGE && std::fabs(v) > 1.0)) return false;  // overflow; underflow is fine
   *out = v;
   return true;
 }
@@ -95,7 +98,18 @@ Graph parse_edge_list(const std::string& text, const std::string& source) {
   }
   int64_t n = declared_n >= 0 ? declared_n : max_index + 1;
   if (n <= 0) throw InputError(source + ": no vertices (empty edge list)");
-  return Graph::from_edges(static_cast<int32_t>(n), edges);
+  // Peak while building: per vertex spins, fields, offsets and degree counts; per edge the
+  // list, its sorted copy and both CSR directions.
+  const double need = 40.0 * static_cast<double>(n) + 80.0 * static_cast<double>(edges.size());
+  if (need > 0.8 * static_cast<double>(physical_memory_bytes()))
+    throw InputError(source + ": " + std::to_string(n) + " vertices and " + std::to_string(edges.size()) +
+                     " edges need about " + std::to_string(static_cast<int64_t>(need / (1 << 30))) +
+                     " GiB; this machine has " + std::to_string(physical_memory_bytes() >> 30) + " GiB");
+  try {
+    return Graph::from_edges(static_cast<int32_t>(n), edges);
+  } catch (const InputError& e) {
+    throw InputError(source + ": " + e.what());
+  }
 }
 
 Graph read_edge_list(const std::string& path) { return parse_edge_list(read_text(path), path); }
@@ -121,6 +135,23 @@ std::vector<Spin> read_spin_state(const std::string& path, int32_t n) {
   if (static_cast<int64_t>(s.size()) != n)
     throw InputError(path + ": " + std::to_string(s.size()) + " spins, the model has " + std::to_string(n));
   return s;
+}
+
+int64_t physical_memory_bytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<int64_t>(pages) * size : int64_t{1} << 34;
+}
+
+void check_writable(const std::string& path) {
+  if (path.empty() || path == "-") return;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a file");
+  const std::string probe = path + ".probe." + std::to_string(::getpid());
+  {
+    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path + ": cannot write (" + std::strerror(errno) + ")");
+  }
+  std::remove(probe.c_str());
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

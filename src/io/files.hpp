@@ -19,6 +19,13 @@ Graph parse_edge_list(const std::string& text, const std::string& source);
 /// separated by white space or commas; '#' comments. Errors name file and line.
 std::vector<Spin> read_spin_state(const std::string& path, int32_t n);
 
+/// Bytes of physical memory on this machine (for refusing sizes that cannot fit up front).
+int64_t physical_memory_bytes();
+
+/// Throws InputError naming `path` unless a file can be created there (checked before long runs
+/// so that a typo in an output path does not cost the run).
+void check_writable(const std::string& path);
+
 /// Writes content to path via a temporary file in the same directory and rename(2), so a
 /// reader never sees a half-written file. Throws InputError naming the path on failure.
 void write_file_atomic(const std::string& path, const std::string& content);

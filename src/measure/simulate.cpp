@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -120,7 +121,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
     if ((t + 1) % chunk == 0) progress.add(chunk);
   }
   progress.add(o.therm % chunk);
-  move->end_thermalization();
+  move->end_thermalization(s, rng);
 
   const int64_t nmeas = o.sweeps / o.measure_every;
   const size_t ns = kNumBuiltin + user.names.size();
@@ -178,7 +179,12 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   const double N = n;
   r.susceptibility = derived({kAbsM, kM2}, [&](std::span<const double> m) { return beta * N * (m[1] - m[0] * m[0]); });
   r.specific_heat = derived({kE, kE2}, [&](std::span<const double> m) { return beta * beta * N * (m[1] - m[0] * m[0]); });
-  r.binder_cumulant = derived({kM2, kM4}, [](std::span<const double> m) { return 1.0 - m[1] / (3.0 * m[0] * m[0]); });
+  if (est[kM2].mean > 0.0) {
+    r.binder_cumulant = derived({kM2, kM4}, [](std::span<const double> m) { return 1.0 - m[1] / (3.0 * m[0] * m[0]); });
+  } else {  // every measurement had M = 0 (e.g. a frozen antiferromagnet): U = 1 - 0/0
+    r.binder_cumulant.mean = r.binder_cumulant.error = std::numeric_limits<double>::quiet_NaN();
+    r.warnings.push_back("binder cumulant: undefined, every measurement had M = 0");
+  }
 
   for (size_t u = 0; u < user.names.size(); ++u)
     r.observables.push_back({user.names[u], estimate_mean(series[kNumBuiltin + u])});
@@ -208,12 +214,18 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
 
 }  // namespace
 
-int64_t simulation_memory_bytes(const IsingModel& model, const SimulationOptions& o) {
+double simulation_memory_bytes(const IsingModel& model, const SimulationOptions& o) {
   int64_t user = static_cast<int64_t>(o.regions.size() + o.pairs.size());
   if (o.correlation_function && model.lattice()) user += model.lattice()->extent(0) / 2 + 1;
-  int64_t nmeas = o.measure_every > 0 ? o.sweeps / o.measure_every : o.sweeps;
-  int64_t per_point = nmeas * (kNumBuiltin + user) * 8 + static_cast<int64_t>(model.size()) * 8;
-  return per_point * std::min<int64_t>(std::max(o.threads, 1), static_cast<int64_t>(o.betas.size()));
+  return simulation_memory_bytes(model.size(), user, o);
+}
+
+double simulation_memory_bytes(int64_t num_spins, int64_t user_components, const SimulationOptions& o) {
+  // In double: absurd --sweeps must not overflow the guard that refuses them.
+  const double user = static_cast<double>(user_components);
+  const double nmeas = static_cast<double>(o.measure_every > 0 ? o.sweeps / o.measure_every : o.sweeps);
+  const double per_point = nmeas * (static_cast<double>(kNumBuiltin) + user) * 8.0 + static_cast<double>(num_spins) * 8.0;
+  return per_point * static_cast<double>(std::min<int64_t>(std::max(o.threads, 1), static_cast<int64_t>(o.betas.size())));
 }
 
 SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {

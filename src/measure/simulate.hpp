@@ -63,7 +63,9 @@ struct SimulationResult {
 };
 
 /// Bytes the measurement series of one run will hold (for refusing absurd requests up front).
-int64_t simulation_memory_bytes(const IsingModel& model, const SimulationOptions& options);
+double simulation_memory_bytes(const IsingModel& model, const SimulationOptions& options);
+/// The same for num_spins spins and user_components user observable components.
+double simulation_memory_bytes(int64_t num_spins, int64_t user_components, const SimulationOptions& options);
 
 /// Runs every beta point (stream = its index, so results do not depend on options.threads).
 /// Throws InputError for bad options.

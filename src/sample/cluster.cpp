@@ -207,9 +207,12 @@ class WolffUpdate final : public ClusterBase {
     ++tuning_sweeps_;
   }
   // k from the latest sweeps only (up to 64, at most the second half of thermalisation): early
-  // sweeps from a hot start have small clusters and would make k needlessly large.
-  void end_thermalization() override {
+  // sweeps from a hot start have small clusters and would make k needlessly large. With fewer
+  // than kMinTuning tuning sweeps (e.g. --therm 0), more are run first: k = 1 would make a
+  // "sweep" a single cluster and inflate tau_int per sweep by orders of magnitude.
+  void end_thermalization(std::span<Spin> s, Rng& rng) override {
     if (clusters_per_sweep_ > 0) return;
+    while (tuning_sweeps_ < kMinTuning) sweep(s, rng);
     const int64_t use = std::min<int64_t>(static_cast<int64_t>(recent_.size()), (tuning_sweeps_ + 1) / 2);
     int64_t total = 0;
     for (int64_t k = 1; k <= use; ++k) total += recent_[(tuning_sweeps_ - k) % recent_.size()];
@@ -450,6 +453,7 @@ class WolffUpdate final : public ClusterBase {
   std::vector<uint32_t> mark_;
   uint32_t gen_ = 0;
   int32_t degree_ = 0;
+  static constexpr int64_t kMinTuning = 16;
   int64_t clusters_per_sweep_ = 0;  // 0 while tuning
   int64_t tuning_sweeps_ = 0;
   std::array<int64_t, 64> recent_{};  // clusters used by the latest tuning sweeps (ring)

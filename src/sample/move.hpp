@@ -28,8 +28,9 @@ class Move {
   virtual std::string kernel() const { return "generic"; }
   /// Called once when thermalisation ends. Moves that tune themselves while thermalising
   /// (Wolff's clusters per sweep) freeze their settings here: adapting during measurement
-  /// would make the sweep length depend on the state and bias the averages.
-  virtual void end_thermalization() {}
+  /// would make the sweep length depend on the state and bias the averages. A move that has
+  /// not tuned enough yet may run further (thermalisation) sweeps on s first.
+  virtual void end_thermalization(std::span<Spin> s, Rng& rng) {}
 };
 
 /// Single-spin moves also expose the exact probability their kernel uses to flip spin i in

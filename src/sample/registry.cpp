@@ -27,8 +27,8 @@ class CompositeMove final : public Move {
     for (auto& p : parts_) p->set_beta(beta);
   }
   double beta() const override { return parts_.front()->beta(); }
-  void end_thermalization() override {
-    for (auto& p : parts_) p->end_thermalization();
+  void end_thermalization(std::span<Spin> s, Rng& rng) override {
+    for (auto& p : parts_) p->end_thermalization(s, rng);
   }
   std::string name() const override { return join([](const Move& m) { return m.name(); }); }
   std::string kernel() const override { return join([](const Move& m) { return m.kernel(); }); }

@@ -24,6 +24,8 @@ printf '# header\n0 x 1.0\n' >"$tmp/word.txt"
 printf '3\n0 5 1.0\n' >"$tmp/range.txt"
 printf '0 1 -1.0\n1 2 1.0\n' >"$tmp/af.txt"
 printf '1 -1 2\n' >"$tmp/state.txt"
+printf '0 1 1e308\n1 0 1e308\n' >"$tmp/ovf.edges"
+printf '2000000000\n0 1 1\n' >"$tmp/big.edges"
 
 expect_error "unknown algorithm" simulate --lattice square --L 4 --beta 0.4 --algo bogus
 expect_error "--beta" simulate --lattice square --L 4 --beta abc
@@ -47,7 +49,17 @@ expect_error "state.txt:1" simulate --lattice chain --L 3 --beta 0.4 --init "$tm
 expect_error "sweeps" simulate --lattice square --L 4 --beta 0.4 --sweeps 1
 expect_error "--J" simulate --lattice square --L 4 --beta 0.4 --J nan
 expect_error "--wall" simulate --lattice square --L 8 --beta 0.4 --wall q=3
-expect_error "region 'A'" simulate --lattice square --L 4 --beta 0.4 --region A=0,99
+expect_error "--wall" simulate --lattice square --L 8 --beta 0.4 --wall x=3,z=0:5
+expect_error "--wall" simulate --lattice square --L 8 --beta 0.4 --wall x=3,y=20:30
+expect_error "--wall" simulate --lattice square --L 8 --beta 0.4 --wall x=3,x=0:2
+expect_error "--sweeps" simulate --lattice square --L 4 --beta 0.4 --sweeps 9223372036854775807
+expect_error "--sweeps" demo --sweeps 2000000000 --quiet
+expect_error "different lattice sizes" demo --sizes 16,16 --quiet
+expect_error "ovf.edges" simulate --graph "$tmp/ovf.edges" --beta 0.4
+expect_error "is a directory" simulate --graph "$tmp" --beta 0.4
+expect_error "big.edges" simulate --graph "$tmp/big.edges" --beta 0.4
+expect_error "--T" simulate --lattice square --L 4 --T 1e-320
+expect_error "--region A" simulate --lattice square --L 4 --beta 0.4 --region A=0,99
 expect_error "--cov" simulate --lattice square --L 4 --beta 0.4 --cov E,unknown
 expect_error "--correlation" simulate --graph "$tmp/af.txt" --beta 0.4 --correlation
 expect_error "no exact" exact --lattice square --L 64 --h 0.1 --beta 0.4
@@ -59,4 +71,10 @@ expect_error "error" simulate --no-such-flag
 expect_error "error" frobnicate
 # A write that cannot happen names the path and leaves no temp file behind.
 expect_error "$tmp/nodir/out.csv" simulate --lattice square --L 4 --beta 0.4 --sweeps 100 --quiet --csv "$tmp/nodir/out.csv"
+expect_error "$tmp/nodir/fig.svg" demo --quiet --plot "$tmp/nodir/fig.svg"
+# exact with J <= 0 prints its table and exits 0 (no infinite-lattice beta_c to report)
+"$bin" exact --lattice square --L 16 --beta 0.4 --J -1 --json >"$tmp/afm.json" 2>"$tmp/err" || { echo "FAIL: exact --J -1 exited non-zero: $(cat "$tmp/err")"; fail=1; }
+# a coupling that underflows is a valid (tiny) number
+printf '0 1 1e-310\n' >"$tmp/tiny.edges"
+"$bin" simulate --graph "$tmp/tiny.edges" --beta 0.4 --sweeps 100 --quiet >/dev/null 2>"$tmp/err" || { echo "FAIL: tiny coupling rejected: $(cat "$tmp/err")"; fail=1; }
 exit $fail
