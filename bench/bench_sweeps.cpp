@@ -10,6 +10,7 @@
 #include "measure/estimators.hpp"
 #include "sample/lattice_checkerboard.hpp"
 #include "sample/move.hpp"
+#include "sample/msc_lattice.hpp"
 
 using namespace spinlab;
 
@@ -139,6 +140,19 @@ void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2)
   state.SetLabel(algo);
 }
 
+// The multi-spin-coded (1 bit per spin) 2D Metropolis sweep on its packed state, 1 thread.
+void BM_Msc2D(benchmark::State& state) {
+  const int L = static_cast<int>(state.range(0));
+  MscLattice2D lat(L);
+  Rng rng(1, 0);
+  lat.pack(hot_state(L * L, rng));
+  MscMetropolis2D move(L, 1.0, kBetaC);
+  for (int t = 0; t < 3; ++t) move.sweep(lat, rng);
+  for (auto _ : state) move.sweep(lat, rng);
+  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(lat.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel("msc-2d");
+}
 
 }  // namespace
 
@@ -152,6 +166,7 @@ BENCHMARK_CAPTURE(BM_Checkerboard, 3d, 3, LatticeKernelImpl::Auto)->Arg(32)->Arg
 BENCHMARK_CAPTURE(BM_Checkerboard, 2d_scalar, 2, LatticeKernelImpl::Scalar)
     ->Arg(256)->Arg(2048)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Checkerboard, 3d_scalar, 3, LatticeKernelImpl::Scalar)->Arg(32)->Arg(128)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Msc2D)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PhiloxBatch, avx512, true);
 BENCHMARK_CAPTURE(BM_PhiloxBatch, scalar, false);
 BENCHMARK(BM_RngNextU32);
