@@ -418,5 +418,33 @@ TEST(Degenerate, AlternatingSeriesStaysFinite) {
   EXPECT_NEAR(e.mean, 0.0, 1e-15);
 }
 
+// A rare slow mode of small amplitude: white noise plus 0.1 x a telegraph signal that flips with
+// probability 1e-3 per step. rho(t) ~ 0.01 (1 - 2e-3)^t is too small for the Madras-Sokal
+// window (it closes at W ~ 4, tau ~ 0.5) while the true tau_int is ~ 5.4: without the binning
+// cross-check the error bars would be ~3x too small. Over 60 independent series the fraction of
+// |mean| < error must be 68% within a 4-sigma binomial band.
+TEST(EstimateMean, RareSlowModeGetsHonestErrorBars) {
+  const size_t n = size_t{1} << 18;
+  const int reps = 60;
+  int inside = 0;
+  double tau_min = 1e9;
+  for (int r = 0; r < reps; ++r) {
+    Gaussian g(777, 5000 + static_cast<uint64_t>(r));
+    Rng flip(778, 5000 + static_cast<uint64_t>(r));
+    std::vector<double> x(n);
+    double telegraph = (flip.next_u32() & 1u) ? 1.0 : -1.0;
+    for (size_t t = 0; t < n; ++t) {
+      if (flip.uniform() < 1e-3) telegraph = -telegraph;
+      x[t] = g() + 0.1 * telegraph;
+    }
+    const Estimate e = estimate_mean(x);
+    inside += std::fabs(e.mean) < e.error;
+    tau_min = std::min(tau_min, e.tau_int);
+  }
+  const double p = 0.6827, frac = static_cast<double>(inside) / reps;
+  EXPECT_LT(std::fabs(frac - p), 4.0 * std::sqrt(p * (1 - p) / reps)) << inside << " of " << reps;
+  EXPECT_GT(tau_min, 2.0);  // tau_int was raised to match the error, not left at ~0.5
+}
+
 }  // namespace
 }  // namespace spinlab

@@ -45,6 +45,8 @@ std::vector<BinningLevel> binning_analysis(std::span<const double> x, size_t min
 size_t choose_block_size(double tau_int, size_t n, size_t min_blocks = 32);
 
 /// Mean of a series; error from binning at choose_block_size(tau_int); tau_int from Madras-Sokal.
+/// Cross-check: if the largest blocks leaving >= 64 of them give an error 20% larger (a slow mode
+/// the window missed), that error is reported and tau_int raised to n err^2 / (2 var).
 Estimate estimate_mean(std::span<const double> x);
 
 /// Jackknife over blocks of `block_size` consecutive samples for a function of the means of
