@@ -446,5 +446,16 @@ TEST(EstimateMean, RareSlowModeGetsHonestErrorBars) {
   EXPECT_GT(tau_min, 2.0);  // tau_int was raised to match the error, not left at ~0.5
 }
 
+// The thermalisation check: an unrelaxed start (an offset of 5 standard deviations decaying over
+// the first 5%) is flagged at |z| > 4; a stationary AR(1) series is not.
+TEST(HalfDifference, FlagsADriftAndPassesStationarySeries) {
+  auto x = ar1(0.5, 20000, 4242);
+  EXPECT_LT(std::fabs(half_difference(x).mean / half_difference(x).error), 4.0);
+  for (size_t t = 0; t < 1000; ++t) x[t] += 5.0 * std::exp(-static_cast<double>(t) / 300.0);
+  const Estimate d = half_difference(x);
+  EXPECT_GT(std::fabs(d.mean / d.error), 4.0) << d.mean << " +- " << d.error;
+  EXPECT_EQ(half_difference(std::vector<double>(20, 1.0)).error, 0.0);  // too short: no verdict
+}
+
 }  // namespace
 }  // namespace spinlab

@@ -336,6 +336,21 @@ Estimate estimate_mean(std::span<const double> x) {
   return e;
 }
 
+Estimate half_difference(std::span<const double> x) {
+  Estimate d;
+  const size_t h = x.size() / 2;
+  if (h < 16) return d;
+  const Estimate a = estimate_mean(x.first(h)), b = estimate_mean(x.subspan(h, h));
+  d.mean = b.mean - a.mean;
+  // Both halves' errors are taken from the second half: in equilibrium they are alike, while an
+  // unrelaxed first half inflates its own error bar (the drift looks like a slow mode) and would
+  // hide the very drift this check is for.
+  d.error = std::sqrt(2.0) * b.error;
+  d.tau_int = std::max(a.tau_int, b.tau_int);
+  d.n_eff = std::min(a.n_eff, b.n_eff);
+  return d;
+}
+
 Estimate jackknife(std::span<const std::span<const double>> series,
                    const std::function<double(std::span<const double>)>& f, size_t block_size) {
   const JackknifeCore core = jackknife_core(series, f, block_size);

@@ -55,6 +55,12 @@ Estimate estimate_mean(std::span<const double> x);
 Estimate jackknife(std::span<const std::span<const double>> series,
                    const std::function<double(std::span<const double>)>& f, size_t block_size);
 
+/// Thermalisation check: the mean of the second half minus the mean of the first half, with
+/// error sqrt(2) x the second half's error (an unrelaxed first half would inflate its own).
+/// |mean/error| > 4 means the series drifts.
+/// Series shorter than 32 give {0, 0}.
+Estimate half_difference(std::span<const double> x);
+
 /// Cov[A, B] = <AB> - <A><B> with a jackknife error (the fluctuation-dissipation susceptibility).
 Estimate covariance(std::span<const double> a, std::span<const double> b);
 

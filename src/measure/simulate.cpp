@@ -89,15 +89,12 @@ class Progress {
 // Half-vs-half comparison of the measurements: a drift beyond 4 combined errors means the
 // run was not thermalised (or is far too short for its autocorrelation time).
 void thermalization_check(const char* what, std::span<const double> x, std::vector<std::string>& warnings) {
-  size_t h = x.size() / 2;
-  if (h < 16) return;
-  Estimate a = estimate_mean(x.first(h)), b = estimate_mean(x.subspan(h, h));
-  double err = std::hypot(a.error, b.error);
-  if (err <= 0.0) return;
-  double z = (b.mean - a.mean) / err;
+  const Estimate d = half_difference(x);
+  if (d.error <= 0.0) return;
+  const double z = d.mean / d.error;
   if (std::fabs(z) > 4.0)
     warnings.push_back(std::string(what) + ": first and second half of the measurements differ by " +
-                       std::to_string(z) + " standard errors; raise --therm or --sweeps");
+                       std::to_string(z) + " standard errors of the second half; raise --therm or --sweeps");
 }
 
 PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_t index,
