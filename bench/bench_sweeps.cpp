@@ -34,18 +34,22 @@ void naive_sweep(std::vector<int8_t>& s, int L, int dim, double beta, std::mt199
 
 Lattice lattice_of(int dim, int L) { return dim == 2 ? Lattice::square(L) : Lattice::cubic(L); }
 
+// Times sweeps of `move` on a hot start (3 warm-up sweeps) and reports flips per ns.
+void time_sweeps(benchmark::State& state, Move& move, const IsingModel& m) {
+  Rng rng(1, 0);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 3; ++t) move.sweep(s, rng);
+  for (auto _ : state) move.sweep(s, rng);
+  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel(move.kernel());
+}
+
 void BM_MetropolisSequential(benchmark::State& state, int dim) {
   const int L = static_cast<int>(state.range(0));
   IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
   const double beta = dim == 2 ? kBetaC : 0.2216544;
-  auto move = make_move("metropolis-sequential", m, beta);
-  Rng rng(1, 0);
-  auto s = hot_state(m.size(), rng);
-  for (int t = 0; t < 3; ++t) move->sweep(s, rng);
-  for (auto _ : state) move->sweep(s, rng);
-  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
-                                                      benchmark::Counter::kIsRate);
-  state.SetLabel(move->kernel());
+  time_sweeps(state, *make_move("metropolis-sequential", m, beta), m);
 }
 
 // The checkerboard kernel as the registry picks it ("auto": AVX-512 when present), and the scalar
@@ -57,13 +61,7 @@ void BM_Checkerboard(benchmark::State& state, int dim, LatticeKernelImpl impl) {
   std::unique_ptr<Move> move = impl == LatticeKernelImpl::Auto
                                    ? make_move("metropolis-checkerboard", m, beta)
                                    : make_lattice_checkerboard(m, beta, SingleSpinRule::Metropolis, impl);
-  Rng rng(1, 0);
-  auto s = hot_state(m.size(), rng);
-  for (int t = 0; t < 3; ++t) move->sweep(s, rng);
-  for (auto _ : state) move->sweep(s, rng);
-  state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
-                                                      benchmark::Counter::kIsRate);
-  state.SetLabel(move->kernel());
+  time_sweeps(state, *move, m);
 }
 
 // Batched Philox4x32-10: 4096 words (64 groups of 16 blocks) per call, as one lattice batch.
