@@ -104,7 +104,7 @@ void register_demo(CLI::App& app, Action& run) {
   cmd->add_option("--algo", f->algo, "sampling algorithm")->capture_default_str();
   cmd->add_option("--sweeps", f->sweeps, "measured sweeps per beta")->capture_default_str();
   cmd->add_option("--therm", f->therm, "thermalisation sweeps")->capture_default_str();
-  cmd->add_option("--seed", f->seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "random seed (0 .. 2^64-1)")->check(seed_validator())->capture_default_str();
   cmd->add_option("--threads", f->threads, "beta points in parallel")->capture_default_str();
   cmd->add_option("--plot", f->plot, "SVG figure path ('' for none)")->capture_default_str();
   cmd->add_flag("--json", f->json, "print JSON with a top-level beta_c_estimate {mean, error}");

@@ -101,7 +101,9 @@ void register_simulate(CLI::App& app, Action& run) {
   cmd->add_option("--sweeps", f->sweeps, "measured sweeps per beta")->capture_default_str();
   cmd->add_option("--therm", f->therm, "thermalisation sweeps discarded first")->capture_default_str();
   cmd->add_option("--measure-every", f->measure_every, "sweeps between measurements")->capture_default_str();
-  cmd->add_option("--seed", f->seed, "random seed (results depend on it, not on --threads)")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "random seed, 0 .. 2^64-1 (results depend on it, not on --threads)")
+      ->check(seed_validator())
+      ->capture_default_str();
   cmd->add_option("--threads", f->threads, "beta points run in parallel")->capture_default_str();
   cmd->add_option("--init", f->init, "hot | up | down | FILE of +1/-1 spins")->capture_default_str();
   cmd->add_option("--region", f->regions, "NAME=SITES (e.g. left=0-99,200): measures M_R = sum of s_i; repeatable");

@@ -128,6 +128,15 @@ IsingModel build_model(const ModelFlags& f) {
   return IsingModel::on_lattice(lat, f.h);
 }
 
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](std::string& s) {
+        return !s.empty() && s.find('-') != std::string::npos ? std::string("must be between 0 and 2^64-1")
+                                                             : std::string();
+      },
+      "0..2^64-1");
+}
+
 void check_series_memory(double bytes, const SimulationOptions& o) {
   const double limit = 0.5 * static_cast<double>(physical_memory_bytes());
   if (bytes > limit) {

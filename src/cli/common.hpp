@@ -30,6 +30,9 @@ void add_model_flags(CLI::App* cmd, ModelFlags& f);
 IsingModel build_model(const ModelFlags& f);
 nlohmann::json model_json(const ModelFlags& f, const IsingModel& m);
 
+/// --seed: 0 .. 2^64-1 (CLI11 would otherwise wrap "-1" into 2^64-1).
+CLI::Validator seed_validator();
+
 /// Refuses (InputError naming --sweeps) runs whose measurement series would not fit in half
 /// of this machine's memory.
 void check_series_memory(double bytes, const SimulationOptions& options);

@@ -69,6 +69,7 @@ expect_error "enumerate" exact --lattice square --L 6 --beta 0.4 --method enumer
 expect_error "--bethe" exact --bethe 2
 expect_error "error" simulate --no-such-flag
 expect_error "error" frobnicate
+expect_error "--seed" simulate --lattice square --L 4 --beta 0.4 --seed=-1
 # A write that cannot happen names the path and leaves no temp file behind.
 expect_error "$tmp/nodir/out.csv" simulate --lattice square --L 4 --beta 0.4 --sweeps 100 --quiet --csv "$tmp/nodir/out.csv"
 expect_error "$tmp/nodir/fig.svg" demo --quiet --plot "$tmp/nodir/fig.svg"
