@@ -242,7 +242,8 @@ void ProgressLine::operator()(double f) {
   auto now = std::chrono::steady_clock::now();
   double el = std::chrono::duration<double>(now - start_).count();
   double since = std::chrono::duration<double>(now - last_).count();
-  if (el < 2.0 || (!tty_ && since < 5.0) || (printed_ && tty_ && since < 0.2)) return;
+  // First line after 2 s; then every 0.2 s on a terminal (rewritten in place), every 5 s in logs.
+  if (el < 2.0 || (printed_ && since < (tty_ ? 0.2 : 5.0))) return;
   last_ = now;
   double eta = f > 0.0 ? el * (1.0 - f) / f : 0.0;
   std::fprintf(stderr, "%s[%s] %5.1f%%  elapsed %.1fs  eta %.1fs%s", tty_ ? "\r" : "", label_.c_str(),
