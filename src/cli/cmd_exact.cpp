@@ -79,8 +79,7 @@ void register_exact(CLI::App& app, Action& run) {
   auto* cmd = app.add_subcommand("exact", "Exact values for a model: enumeration, 1D chain, Kaufman, Onsager, mean field, Bethe");
   auto f = std::make_shared<ExactFlags>();
   add_model_flags(cmd, f->model);
-  cmd->add_option("--beta", f->beta, "inverse temperature: 0.44 | 0.3,0.4 | START:STOP:COUNT");
-  cmd->add_option("--T", f->T, "temperature instead of --beta");
+  add_temperature_flags(cmd, f->beta, f->T);
   cmd->add_option("--method", f->method, "auto | enumerate | chain | kaufman | onsager | mean-field")->capture_default_str();
   cmd->add_option("--bethe", f->bethe, "print the Bethe-lattice critical point for degree K (no model needed)");
   cmd->add_flag("--json", f->json, "print JSON (same shape as simulate, error 0)");

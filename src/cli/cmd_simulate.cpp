@@ -94,8 +94,7 @@ void register_simulate(CLI::App& app, Action& run) {
   auto* cmd = app.add_subcommand("simulate", "Monte Carlo of a lattice or graph model across beta, with error bars");
   auto f = std::make_shared<SimulateFlags>();
   add_model_flags(cmd, f->model);
-  cmd->add_option("--beta", f->beta, "inverse temperature: 0.44 | 0.3,0.4 | START:STOP:COUNT");
-  cmd->add_option("--T", f->T, "temperature instead of --beta (same syntax)");
+  add_temperature_flags(cmd, f->beta, f->T);
   cmd->add_option("--algo", f->algo, "sampling algorithm (spinlab list); 'a+b' runs both per sweep")
       ->capture_default_str();
   cmd->add_option("--sweeps", f->sweeps, "measured sweeps per beta")->capture_default_str();

@@ -184,6 +184,11 @@ std::vector<double> parse_value_list(const std::string& spec, const std::string&
   return out;
 }
 
+void add_temperature_flags(CLI::App* cmd, std::string& beta, std::string& T) {
+  cmd->add_option("--beta", beta, "inverse temperature: 0.44 | 0.3,0.4 | START:STOP:COUNT");
+  cmd->add_option("--T", T, "temperature instead of --beta (same syntax)");
+}
+
 std::vector<double> betas_from_flags(const std::string& beta, const std::string& T) {
   if (!beta.empty() && !T.empty()) throw InputError("give either --beta or --T, not both");
   if (beta.empty() && T.empty()) throw InputError("--beta (or --T) is required");

@@ -39,6 +39,8 @@ void check_series_memory(double bytes, const SimulationOptions& options);
 
 /// "0.4", "0.3,0.4,0.5" or "start:stop:count" (count points, both ends included).
 std::vector<double> parse_value_list(const std::string& spec, const std::string& flag);
+/// Registers --beta and --T (the syntax of parse_value_list); read them with betas_from_flags.
+void add_temperature_flags(CLI::App* cmd, std::string& beta, std::string& T);
 /// Inverse temperatures from --beta or --T (exactly one must be given).
 std::vector<double> betas_from_flags(const std::string& beta, const std::string& T);
 /// Site lists "0,3,7-12"; every site must lie in 0..n-1.
