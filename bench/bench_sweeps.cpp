@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
@@ -138,13 +139,33 @@ void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2)
   state.SetLabel(algo);
 }
 
+// Throughput of one cluster update on a large torus at beta_c: ms per sweep and spins per ns
+// (one thread). Warm-up sweeps from a hot start bring the bond density to equilibrium (the energy
+// relaxes within a few sweeps). Wolff stays in its tuning mode, where a sweep is clusters until
+// N spins flipped: frozen after so short a warm-up, the clusters per sweep would be tuned to the
+// small clusters of a disordered start. tau_int is left to BM_ClusterPerSample.
+void BM_ClusterSweep(benchmark::State& state, const char* algo, int dim) {
+  const int L = static_cast<int>(state.range(0));
+  IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
+  auto move = make_move(algo, m, dim == 2 ? kBetaC : 0.2216544);
+  Rng rng(2, 0);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 16; ++t) move->sweep(s, rng);
+  for (auto _ : state) move->sweep(s, rng);
+  state.counters["ms_per_sweep"] = benchmark::Counter(static_cast<double>(state.iterations()) * 1e-3,
+                                                      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["spins_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
+                                                      benchmark::Counter::kIsRate);
+  state.SetLabel(std::string(algo) + " " + move->kernel());
+}
+
 // The multi-spin-coded (1 bit per spin) 2D Metropolis sweep on its packed state, 1 thread.
 void BM_Msc2D(benchmark::State& state) {
   const int L = static_cast<int>(state.range(0));
-  MscLattice2D lat(L);
+  MscLattice lat(2, L);
   Rng rng(1, 0);
-  lat.pack(hot_state(L * L, rng));
-  MscMetropolis2D move(L, 1.0, kBetaC);
+  lat.randomize(rng);
+  MscUpdate move(lat.geometry(), MscRule::Metropolis, 1.0, kBetaC);
   for (int t = 0; t < 3; ++t) move.sweep(lat, rng);
   for (auto _ : state) move.sweep(lat, rng);
   state.counters["flips_per_ns"] = benchmark::Counter(static_cast<double>(lat.size()) * state.iterations() * 1e-9,
@@ -172,5 +193,9 @@ BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff, "wolff")->Arg(64)->Arg(256)->Itera
 BENCHMARK_CAPTURE(BM_ClusterPerSample, sw, "sw")->Arg(64)->Arg(256)->Iterations(2000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff_3d, "wolff", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, sw_3d, "sw", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterSweep, sw, "sw", 2)->Arg(256)->Arg(4096)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterSweep, wolff, "wolff", 2)->Arg(256)->Arg(4096)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterSweep, sw_3d, "sw", 3)->Arg(256)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterSweep, wolff_3d, "wolff", 3)->Arg(256)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

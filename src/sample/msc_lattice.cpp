@@ -1,217 +1,282 @@
-// Multi-spin-coded square-lattice Metropolis: packing, bitwise neighbour counts, bit-sliced exact acceptance.
+// Multi-spin-coded lattice: geometry, packing, thresholds, SIMD dispatch and the two-colour sweep
+// over threads (OpenMP; any split of the groups gives the same bits, see msc_lattice.hpp).
 #include "sample/msc_lattice.hpp"
 
-#include <Random123/philox.h>
+#include <omp.h>
 
-#include <algorithm>
-#include <bit>
 #include <cmath>
 
 #include "core/error.hpp"
-#include "sample/lattice_checkerboard.hpp"
+#include "sample/msc_kernel.hpp"
 
 namespace spinlab {
 
+const char* simd_level_name(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Avx512: return "avx512";
+    case SimdLevel::Avx2: return "avx2";
+    default: return "scalar";
+  }
+}
+
+bool simd_level_available(SimdLevel level) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  switch (level) {
+    case SimdLevel::Avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq") &&
+             __builtin_cpu_supports("vaes");
+    case SimdLevel::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("vaes");
+    default: return true;
+  }
+#else
+  return level == SimdLevel::Scalar;
+#endif
+}
+
+SimdLevel best_simd_level() {
+  static const SimdLevel best = simd_level_available(SimdLevel::Avx512) ? SimdLevel::Avx512
+                                : simd_level_available(SimdLevel::Avx2) ? SimdLevel::Avx2
+                                                                         : SimdLevel::Scalar;
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+std::string MscGeometry::unsupported_reason(int dim, int64_t L) {
+  if (dim != 2 && dim != 3) return "only square (2D) and simple-cubic (3D) lattices are multi-spin coded";
+  if (L < 8) return "L must be at least 8";
+  if (L > (int64_t{1} << 20)) return "L is too large";
+  if (L <= 128 ? L % 8 != 0 : !(L == 256 || L == 512 || L % 1024 == 0))
+    return "L must be a multiple of 8 up to 128, 256, 512 or a multiple of 1024";
+  return {};
+}
+
+MscGeometry MscGeometry::make(int dim, int64_t L) {
+  const std::string why = unsupported_reason(dim, L);
+  if (!why.empty()) throw InputError("multi-spin-coded lattice: " + why + " (got " + std::to_string(dim) + "D, L = " + std::to_string(L) + ")");
+  MscGeometry g;
+  g.dim = dim;
+  g.L = L;
+  g.W = L >= 128 ? L / 128 : 1;
+  g.bits = L >= 128 ? 64 : static_cast<int>(L / 2);
+  g.rows = dim == 2 ? L : L * L;
+  g.words = g.rows * g.W;
+  return g;
+}
+
 namespace {
 
-// The periodic x-neighbour word of the other colour, aligned with the current colour's ranks.
-// Sites of the current colour at x = p + 2k; the other colour's rank k sits at x = (1-p) + 2k.
-// p = 0: left neighbour x - 1 has rank k - 1 (bit b <- bit b-1, carry from the previous word),
-//        right neighbour x + 1 has rank k (the same word).
-// p = 1: left x - 1 has rank k, right x + 1 has rank k + 1 (bit b <- bit b+1, from the next word).
-inline uint64_t shifted_neighbour(const uint64_t* o, int32_t w, int32_t W, int p) {
-  if (p == 0) return (o[w] << 1) | (o[w == 0 ? W - 1 : w - 1] >> 63);
-  return (o[w] >> 1) | (o[w + 1 == W ? 0 : w + 1] << 63);
+uint64_t valid_mask(const MscGeometry& g) { return g.bits == 64 ? ~uint64_t{0} : (uint64_t{1} << g.bits) - 1; }
+
+msc::PassArgs base_args(const MscGeometry& g) {
+  msc::PassArgs a;
+  a.geo = g;
+  a.valid = valid_mask(g);
+  return a;
+}
+
+// Runs f(g0, g1) over the groups [0, G) split in contiguous bands, one per thread.
+template <class F>
+void parallel_groups(int64_t G, int threads, F f) {
+  if (threads <= 1 || G < 16) {
+    f(int64_t{0}, G);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    f(G * t / nt, G * (t + 1) / nt);
+  }
 }
 
 }  // namespace
 
-// ------------------------------------------------------------------------------------------
-MscLattice2D::MscLattice2D(int32_t L) {
-  if (!supports(L)) throw InputError("multi-spin-coded lattice: L must be a positive multiple of 128");
-  L_ = L;
-  W_ = L / 128;
-  bits_.assign(static_cast<size_t>(2) * L_ * W_, 0);
+// ---------------------------------------------------------------------------------------------
+MscLattice::MscLattice(int dim, int64_t L) : g_(MscGeometry::make(dim, L)) {
+  bits_.assign(static_cast<size_t>(2 * g_.words), 0);
 }
 
-void MscLattice2D::pack(std::span<const Spin> s) {
-  if (static_cast<int64_t>(s.size()) != size()) throw InputError("multi-spin-coded lattice: pack needs L*L spins");
+void MscLattice::fill(Spin s) {
+  const uint64_t v = s > 0 ? valid_mask(g_) : 0;
+  std::fill(bits_.begin(), bits_.end(), v);
+}
+
+void MscLattice::randomize(Rng& rng, int threads) {
+  msc::PassArgs a = base_args(g_);
+  a.key = ars::make_key(rng.seed(), rng.stream());
+  a.id = rng.take_blocks(1);
+  for (int c = 0; c < 2; ++c) {
+    a.colour = c;
+    a.self = colour(c);
+    parallel_groups(g_.words / 8, threads, [&](int64_t g0, int64_t g1) {
+      if (simd_level_available(SimdLevel::Avx512))
+        msc::randomize_avx512(a, g0, g1);
+      else
+        msc::randomize_scalar(a, g0, g1);
+    });
+  }
+}
+
+namespace {
+// Site of colour c, row r, rank k -> byte index; calls f(c, word index, bit, site index).
+template <class F>
+void for_each_site(const MscGeometry& g, F f) {
   for (int c = 0; c < 2; ++c)
-    for (int32_t y = 0; y < L_; ++y) {
-      const int p = (c + y) & 1;
-      uint64_t* r = row(c, y);
-      const Spin* sy = s.data() + int64_t{L_} * y;
-      for (int32_t w = 0; w < W_; ++w) {
-        uint64_t v = 0;
-        for (int b = 0; b < 64; ++b) v |= static_cast<uint64_t>(sy[p + 2 * (64 * w + b)] > 0) << b;
-        r[w] = v;
-      }
+    for (int64_t r = 0; r < g.rows; ++r) {
+      const int64_t y = r % g.L, z = r / g.L;
+      const int64_t p = (c + y + z) & 1;
+      for (int64_t k = 0; k < g.L / 2; ++k) f(c, r * g.W + k / 64, static_cast<int>(k % 64), p + 2 * k + g.L * r);
     }
 }
+}  // namespace
 
-void MscLattice2D::unpack(std::span<Spin> s) const {
-  if (static_cast<int64_t>(s.size()) != size()) throw InputError("multi-spin-coded lattice: unpack needs L*L spins");
-  for (int c = 0; c < 2; ++c)
-    for (int32_t y = 0; y < L_; ++y) {
-      const int p = (c + y) & 1;
-      const uint64_t* r = row(c, y);
-      Spin* sy = s.data() + int64_t{L_} * y;
-      for (int32_t w = 0; w < W_; ++w)
-        for (int b = 0; b < 64; ++b) sy[p + 2 * (64 * w + b)] = (r[w] >> b) & 1 ? 1 : -1;
-    }
+void MscLattice::pack(std::span<const Spin> s) {
+  if (static_cast<int64_t>(s.size()) != size())
+    throw InputError("multi-spin-coded lattice: pack needs " + std::to_string(size()) + " spins");
+  std::fill(bits_.begin(), bits_.end(), 0);
+  for_each_site(g_, [&](int c, int64_t w, int b, int64_t i) {
+    if (s[i] > 0) colour(c)[w] |= uint64_t{1} << b;
+  });
 }
 
-std::vector<Spin> MscLattice2D::unpack() const {
+void MscLattice::unpack(std::span<Spin> s) const {
+  if (static_cast<int64_t>(s.size()) != size())
+    throw InputError("multi-spin-coded lattice: unpack needs " + std::to_string(size()) + " spins");
+  for_each_site(g_, [&](int c, int64_t w, int b, int64_t i) { s[i] = (colour(c)[w] >> b) & 1 ? 1 : -1; });
+}
+
+std::vector<Spin> MscLattice::unpack() const {
   std::vector<Spin> s(static_cast<size_t>(size()));
   unpack(s);
   return s;
 }
 
-int64_t MscLattice2D::unsatisfied_bonds() const {
-  // Every bond joins a colour-0 site to a colour-1 site: count the four bonds of each colour-0 site.
-  int64_t n = 0;
-  for (int32_t y = 0; y < L_; ++y) {
-    const int p = y & 1;
-    const uint64_t* s = row(0, y);
-    const uint64_t* o = row(1, y);
-    const uint64_t* up = row(1, y + 1 == L_ ? 0 : y + 1);
-    const uint64_t* dn = row(1, y == 0 ? L_ - 1 : y - 1);
-    for (int32_t w = 0; w < W_; ++w)
-      n += std::popcount(s[w] ^ o[w]) + std::popcount(s[w] ^ shifted_neighbour(o, w, W_, p)) +
-           std::popcount(s[w] ^ up[w]) + std::popcount(s[w] ^ dn[w]);
-  }
-  return n;
+Spin MscLattice::at(int64_t x, int64_t y, int64_t z) const {
+  const int c = static_cast<int>((x + y + z) & 1);
+  const int64_t k = x / 2, r = y + g_.L * z;
+  return (colour(c)[r * g_.W + k / 64] >> (k % 64)) & 1 ? 1 : -1;
 }
 
-int64_t MscLattice2D::magnetization() const {
-  int64_t up = 0;
-  for (uint64_t v : bits_) up += std::popcount(v);
-  return 2 * up - size();
-}
-
-double MscLattice2D::energy(double J) const {
-  return -J * static_cast<double>(2 * size() - 2 * unsatisfied_bonds());
-}
-
-// ------------------------------------------------------------------------------------------
-MscMetropolis2D::MscMetropolis2D(int32_t L, double J, double beta) : J_(J) {
-  if (!MscLattice2D::supports(L)) throw InputError("multi-spin-coded Metropolis: L must be a positive multiple of 128");
-  if (!(J != 0.0) || !std::isfinite(J)) throw InputError("multi-spin-coded Metropolis: J must be finite and nonzero");
-  L_ = L;
-  W_ = L / 128;
-  M_ = int64_t{L_} * W_;
-  // Bands of whole rows, a multiple of 16 rows (so a band holds whole Philox groups), ~512 words.
-  band_rows_ = std::max<int32_t>(16, (512 / W_) / 16 * 16);
-  band_rows_ = std::min(band_rows_, L_);
-  const size_t band_words = static_cast<size_t>(band_rows_) * W_;
-  planes_.assign(kLeadPairs * 4 * band_words, 0);
-  ge2_.assign(band_words, 0);
-  e0_.assign(band_words, 0);
-  e1_.assign(band_words, 0);
+// ---------------------------------------------------------------------------------------------
+MscUpdate::MscUpdate(const MscGeometry& g, MscRule rule, double J, double beta, SimdLevel level, int threads)
+    : g_(MscGeometry::make(g.dim, g.L)), rule_(rule), J_(J), level_(level) {
+  if (!std::isfinite(J) || J == 0.0) throw InputError("multi-spin-coded kernel: J must be finite and non-zero");
+  if (!simd_level_available(level))
+    throw InputError(std::string("multi-spin-coded kernel: this CPU cannot run the ") + simd_level_name(level) + " level");
   set_beta(beta);
+  set_threads(threads);
 }
 
-void MscMetropolis2D::set_beta(double beta) {
-  if (!(beta >= 0.0) || !std::isfinite(beta)) throw InputError("beta must be finite and >= 0");
+void MscUpdate::set_threads(int threads) {
+  if (threads < 1) throw InputError("--threads must be >= 1");
+  threads_ = threads;
+}
+
+void MscUpdate::set_beta(double beta) {
+  if (!std::isfinite(beta) || beta < 0.0) throw InputError("--beta: values must be finite and >= 0");
   beta_ = beta;
-  for (int n = 0; n < 2; ++n) {
-    const double dE = 2.0 * std::fabs(J_) * (4 - 2 * n);
-    thr_[n] = acceptance_threshold(std::exp(-beta_ * dE));
-    always_[n] = thr_[n] >= (uint64_t{1} << 32);
-    for (int P = 0; P < 32; ++P) tmask_[n][P] = (thr_[n] >> (31 - P)) & 1 ? ~uint64_t{0} : 0;
+  const int z = 2 * g_.dim;
+  for (int n = 0; n < 8; ++n) {
+    if (n > z) {
+      thr_[n] = 0;
+      continue;
+    }
+    const int n_unsat = J_ > 0 ? n : z - n;  // bonds with J s_i s_j < 0
+    const double dE = 2.0 * std::fabs(J_) * (z - 2 * n_unsat);
+    const double p = rule_ == MscRule::Metropolis ? (dE <= 0.0 ? 1.0 : std::exp(-beta * dE)) : 1.0 / (1.0 + std::exp(beta * dE));
+    thr_[n] = acceptance_threshold(p);
   }
 }
 
-void MscMetropolis2D::sweep(MscLattice2D& lat, Rng& rng) {
-  if (lat.L() != L_) throw InputError("multi-spin-coded Metropolis: lattice size does not match");
-  const uint64_t base = rng.take_blocks(blocks_per_sweep(L_));
-  for (int c = 0; c < 2; ++c) colour_pass(lat, c, rng.seed(), rng.stream(), base);
-}
+std::string MscUpdate::kernel() const { return std::string("msc-") + simd_level_name(level_); }
 
-void MscMetropolis2D::colour_pass(MscLattice2D& lat, int c, uint64_t seed, uint64_t stream, uint64_t base) {
-  constexpr int GW = philox_batch::kGroupWords, GB = philox_batch::kGroupBlocks;
-  auto gen = philox_batch::avx512_available() ? philox_batch::generate_avx512 : philox_batch::generate_scalar;
-  const uint64_t flip_all = J_ < 0 ? ~uint64_t{0} : 0;  // antiferromagnet: a bond is unsatisfied when aligned
-  const r123::Philox4x32::key_type key = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
-
-  for (int32_t y0 = 0; y0 < L_; y0 += band_rows_) {
-    const int32_t y1 = std::min(L_, y0 + band_rows_);
-    const int64_t a = int64_t{y0} * W_, n = int64_t{y1 - y0} * W_;  // n is a multiple of 16
-    const size_t ng = static_cast<size_t>(n / GB);
-    // Leading plane pairs q < kLeadPairs of every word in the band: block (16c + q) M + a + i.
-    for (int q = 0; q < kLeadPairs; ++q)
-      gen(seed, stream, base + static_cast<uint64_t>((16 * c + q) * M_ + a), ng, planes_.data() + q * 4 * n);
-
-    // Unsatisfied-bond counts by bitwise adders: d0..d3 are 1 where the bond to that neighbour is
-    // unsatisfied; ge2 = at least two (dE <= 0), e1 = exactly one, e0 = none.
-    for (int32_t y = y0; y < y1; ++y) {
-      const int p = (c + y) & 1;
-      const uint64_t* s = lat.row(c, y);
-      const uint64_t* o = lat.row(1 - c, y);
-      const uint64_t* up = lat.row(1 - c, y + 1 == L_ ? 0 : y + 1);
-      const uint64_t* dn = lat.row(1 - c, y == 0 ? L_ - 1 : y - 1);
-      const int64_t off = int64_t{y - y0} * W_;
-      for (int32_t w = 0; w < W_; ++w) {
-        const uint64_t sv = s[w] ^ flip_all;
-        const uint64_t d0 = sv ^ o[w], d1 = sv ^ shifted_neighbour(o, w, W_, p), d2 = sv ^ up[w], d3 = sv ^ dn[w];
-        const uint64_t s01 = d0 ^ d1, c01 = d0 & d1, s23 = d2 ^ d3, c23 = d2 & d3;
-        const uint64_t ge2 = c01 | c23 | (s01 & s23);
-        ge2_[off + w] = ge2;
-        e1_[off + w] = (s01 ^ s23) & ~ge2;
-        e0_[off + w] = ~(d0 | d1 | d2 | d3);
-      }
-    }
-
-    // Bit-sliced u < threshold, most significant plane first: lt collects the spins decided
-    // "below", e the spins still equal to the threshold so far (only spins whose count uses that
-    // threshold start in e). First the leading planes of every word (a fixed, branch-free loop over
-    // 16 words of a Philox group at a time, which the compiler vectorises); ge2_ becomes the flip mask.
-    const uint64_t am0 = always_[0] ? ~uint64_t{0} : 0, am1 = always_[1] ? ~uint64_t{0} : 0;
-    for (int64_t gi = 0; gi < n / GB; ++gi) {
-      uint64_t* __restrict fl = ge2_.data() + GB * gi;
-      uint64_t* __restrict p0 = e0_.data() + GB * gi;
-      uint64_t* __restrict p1 = e1_.data() + GB * gi;
-      const uint32_t* __restrict g = planes_.data() + GW * gi;
-      for (int b = 0; b < GB; ++b) {
-        uint64_t e0 = p0[b] & ~am0, e1 = p1[b] & ~am1;
-        uint64_t lt = (p0[b] & am0) | (p1[b] & am1);
-        for (int P = 0; P < 2 * kLeadPairs; ++P) {
-          const uint32_t* gq = g + (P / 2) * 4 * n + 32 * (P & 1) + b;
-          const uint64_t B = gq[0] | (static_cast<uint64_t>(gq[16]) << 32);
-          lt |= (e0 & ~B & tmask_[0][P]) | (e1 & ~B & tmask_[1][P]);
-          e0 &= B ^ ~tmask_[0][P];
-          e1 &= B ^ ~tmask_[1][P];
-        }
-        fl[b] |= lt;
-        p0[b] = e0;
-        p1[b] = e1;
-      }
-    }
-    // Rarely still undecided: the deeper planes, one Philox block (two planes) at a time.
-    for (int64_t i = 0; i < n; ++i) {
-      uint64_t e[2] = {e0_[i], e1_[i]}, lt = 0;
-      for (int q = kLeadPairs; q < 16 && (e[0] | e[1]); ++q) {
-        const uint64_t blk = base + static_cast<uint64_t>((16 * c + q) * M_ + a + i);
-        const r123::Philox4x32::ctr_type ctr = {{static_cast<uint32_t>(blk), static_cast<uint32_t>(blk >> 32),
-                                                 static_cast<uint32_t>(stream), static_cast<uint32_t>(stream >> 32)}};
-        const auto r = r123::Philox4x32()(ctr, key);
-        for (int h = 0; h < 2; ++h) {
-          const int P = 2 * q + h;
-          const uint64_t B = r[2 * h] | (static_cast<uint64_t>(r[2 * h + 1]) << 32);
-          for (int k = 0; k < 2; ++k) {
-            lt |= e[k] & ~B & tmask_[k][P];
-            e[k] &= B ^ ~tmask_[k][P];
-          }
-        }
-      }
-      ge2_[i] |= lt;
-    }
-    for (int32_t y = y0; y < y1; ++y) {
-      uint64_t* s = lat.row(c, y);
-      const uint64_t* fl = ge2_.data() + int64_t{y - y0} * W_;
-      for (int32_t w = 0; w < W_; ++w) s[w] ^= fl[w];
+void MscUpdate::colour_pass(MscLattice& lat, int c, uint64_t seed, uint64_t stream, uint64_t id) {
+  msc::PassArgs a = base_args(g_);
+  a.colour = c;
+  a.self = lat.colour(c);
+  a.other = lat.colour(1 - c);
+  a.key = ars::make_key(seed, stream);
+  a.id = id;
+  for (int n = 0; n <= 2 * g_.dim; ++n) {
+    if (thr_[n] >= (uint64_t{1} << 32)) {
+      a.always |= static_cast<uint8_t>(1u << n);
+    } else if (thr_[n] > 0) {
+      a.maybe_class[a.nmaybe] = n;
+      a.maybe_thr[a.nmaybe] = static_cast<uint32_t>(thr_[n]);
+      ++a.nmaybe;
     }
   }
+  const auto level = level_;
+  parallel_groups(g_.words / 8, threads_, [&](int64_t g0, int64_t g1) {
+    switch (level) {
+      case SimdLevel::Avx512: msc::pass_avx512(a, g0, g1); break;
+      case SimdLevel::Avx2: msc::pass_avx2(a, g0, g1); break;
+      default: msc::pass_scalar(a, g0, g1);
+    }
+  });
+}
+
+void MscUpdate::sweep(MscLattice& lat, Rng& rng) {
+  if (lat.geometry().dim != g_.dim || lat.geometry().L != g_.L)
+    throw InputError("multi-spin-coded kernel: lattice does not match the update's geometry");
+  const uint64_t id = rng.take_blocks(1);
+  colour_pass(lat, 0, rng.seed(), rng.stream(), id);
+  colour_pass(lat, 1, rng.seed(), rng.stream(), id);
+}
+
+MscTotals MscUpdate::measure(const MscLattice& lat) const {
+  msc::PassArgs a = base_args(g_);
+  a.colour = 0;
+  a.self = const_cast<uint64_t*>(lat.colour(0));
+  a.other = lat.colour(1);
+  const int64_t G = g_.words / 8;
+  int64_t up = 0, differ = 0;
+  const int nt = threads_ > 1 && G >= 16 ? threads_ : 1;
+  std::vector<msc::Sums> part(nt);
+  std::vector<int64_t> up1(nt, 0);
+  parallel_groups(G, nt, [&](int64_t g0, int64_t g1) {
+    const int t = nt > 1 ? omp_get_thread_num() : 0;
+    switch (level_) {
+      case SimdLevel::Avx512: part[t] = msc::sums_avx512(a, g0, g1); break;
+      case SimdLevel::Avx2: part[t] = msc::sums_avx2(a, g0, g1); break;
+      default: part[t] = msc::sums_scalar(a, g0, g1);
+    }
+    const uint64_t* c1 = lat.colour(1);
+    int64_t u = 0;
+    for (int64_t i = 8 * g0; i < 8 * g1; ++i) u += __builtin_popcountll(c1[i] & a.valid);
+    up1[t] = u;
+  });
+  for (int t = 0; t < nt; ++t) {
+    up += part[t].up0 + up1[t];
+    differ += part[t].differ;
+  }
+  MscTotals r;
+  const int64_t N = g_.spins();
+  r.magnetization = 2 * up - N;
+  r.bond_sum = g_.dim * N - 2 * differ;
+  return r;
+}
+
+bool msc_applies(const IsingModel& model, std::string* why_not) {
+  auto no = [&](std::string why) {
+    if (why_not) *why_not = std::move(why);
+    return false;
+  };
+  const Lattice* lat = model.lattice();
+  if (!lat) return no("not a lattice model");
+  if (lat->dim() != 2 && lat->dim() != 3) return no("multi-spin coding covers 2D and 3D lattices");
+  if (lat->boundary() != Boundary::Periodic) return no("open boundaries use the generic path");
+  const int64_t L = lat->extent(0);
+  for (int d = 1; d < lat->dim(); ++d)
+    if (lat->extent(d) != L) return no("the lattice is not L^D");
+  const std::string why = MscGeometry::unsupported_reason(lat->dim(), L);
+  if (!why.empty()) return no(why);
+  double jl = 0.0, jm = 0.0, h = 0.0;
+  if (!lat->is_uniform(&jl) || !model.is_uniform(&jm, &h) || jl == 0.0 || jm != jl)
+    return no("couplings are not uniform (or walls were added)");
+  if (h != 0.0) return no("a field h uses the generic path");
+  return true;
 }
 
 }  // namespace spinlab
