@@ -13,6 +13,7 @@
 #include "sample/ars.hpp"
 #include "sample/msc_kernel.hpp"
 #include "sample/msc_lattice.hpp"
+#include "measure/simulate.hpp"
 #include "sample/move.hpp"
 #include "test_util.hpp"
 
@@ -128,6 +129,152 @@ TEST(MscUpdate, SimdLevelsAndThreadCountsGiveBitIdenticalLattices) {
                 << " beta=" << beta << (rule == MscRule::Metropolis ? " metropolis" : " heatbath");
           }
       }
+}
+
+// The bit-sliced, early-exiting comparison against a spin-by-spin one: each spin's full 32-bit u
+// assembled from its planes, compared with the threshold of its class.
+TEST(MscUpdate, OnePassEqualsSpinBySpinComparison) {
+  for (auto [dim, L] : {std::pair{2, 16}, {2, 256}, {3, 8}})
+    for (MscRule rule : {MscRule::Metropolis, MscRule::HeatBath})
+      for (double beta : {0.15, 0.4406868}) {
+        const IsingModel model = IsingModel::on_lattice(lattice_of(dim, L));
+        Rng rng(21, 0);
+        std::vector<Spin> s = hot_state(model.size(), rng);
+        MscLattice lat(dim, L);
+        lat.pack(s);
+        const uint64_t seed = 77, stream = 5, id = 12345;
+        MscUpdate up(lat.geometry(), rule, 1.0, beta, SimdLevel::Scalar);
+        up.colour_pass(lat, 0, seed, stream, id);
+        const ars::Key key = ars::make_key(seed, stream);
+        const MscGeometry& g = lat.geometry();
+        const Lattice& ll = *model.lattice();
+        int flips = 0;
+        for (int32_t i = 0; i < model.size(); ++i) {
+          const auto [x, y, z] = ll.coords(i);
+          if ((x + y + z) & 1) continue;  // colour 1 is untouched by the pass
+          int n = 0;
+          for (int d = 0; d < dim; ++d)
+            for (int sense : {-1, 1}) n += s[ll.neighbor(i, d, sense)] != s[i];
+          const int64_t k = x / 2, word = (y + int64_t{L} * z) * g.W + k / 64, bit = k % 64;
+          uint32_t u = 0;
+          for (int P = 0; P < 32; ++P) {
+            uint64_t out[2];
+            ars::block_soft(key, msc::counter_lo(word / 8, static_cast<int>((word % 8) / 2), P, 0), id, out);
+            u |= static_cast<uint32_t>((out[word % 2] >> bit) & 1) << (31 - P);
+          }
+          const bool flip = u < up.threshold(n);
+          flips += flip;
+          ASSERT_EQ(lat.at(x, y, z), flip ? -s[i] : s[i]) << dim << "D L=" << L << " site " << i << " n=" << n;
+        }
+        EXPECT_GT(flips, 0);
+      }
+}
+
+// Over 1e7 draws with every spin in one class (all up: dE = 2 z J), the flipped fraction is
+// exp(-beta dE) (Metropolis) or 1 / (1 + exp(beta dE)) (heat-bath) within 4 standard errors.
+TEST(MscUpdate, AcceptedFractionMatchesTheExactProbability) {
+  struct Case {
+    int dim;
+    MscRule rule;
+    double beta;
+  };
+  for (Case c : {Case{2, MscRule::Metropolis, 0.4406868}, Case{2, MscRule::Metropolis, 0.05},
+                 Case{2, MscRule::HeatBath, 0.1}, Case{3, MscRule::Metropolis, 0.2216546}}) {
+    const int L = c.dim == 2 ? 1024 : 128;
+    MscLattice lat(c.dim, L);
+    MscUpdate up(lat.geometry(), c.rule, 1.0, c.beta);
+    const double dE = 2.0 * 2 * c.dim;
+    const double p = c.rule == MscRule::Metropolis ? std::exp(-c.beta * dE) : 1.0 / (1.0 + std::exp(c.beta * dE));
+    const int64_t per_pass = lat.size() / 2;
+    int64_t draws = 0, flipped = 0;
+    for (uint64_t id = 0; draws < 10000000; ++id) {
+      lat.fill(1);
+      up.colour_pass(lat, 0, 99, 1, id);
+      flipped += (lat.size() - up.measure(lat).magnetization) / 2;
+      draws += per_pass;
+    }
+    const double f = static_cast<double>(flipped) / static_cast<double>(draws);
+    const double sigma = std::sqrt(p * (1 - p) / static_cast<double>(draws));
+    EXPECT_LT(std::fabs(f - p) / sigma, 4.0) << c.dim << "D beta=" << c.beta << " fraction " << f << " exact " << p;
+  }
+}
+
+double zscore(const Estimate& e, double exact) { return (e.mean - exact) / e.error; }
+
+// Time averages over 1e5 sweeps on the 32x32 and 64x64 tori against Kaufman, through simulate()
+// (which picks the packed kernel for plain metropolis / heatbath).
+TEST(MscUpdate, TorusTimeAveragesMatchKaufman) {
+  uint64_t seed = 7000;
+  for (int L : {32, 64})
+    for (const char* algo : {"metropolis", "heatbath"}) {
+      SimulationOptions o;
+      o.algo = algo;
+      o.betas = {0.3, 0.4406868, 0.5};
+      o.sweeps = 100000;
+      o.therm = 2000;
+      o.seed = ++seed;
+      const SimulationResult r = simulate(IsingModel::on_lattice(Lattice::square(L)), o);
+      EXPECT_EQ(r.kernel, std::string("msc-") + simd_level_name(best_simd_level()));
+      for (const auto& p : r.points) {
+        const ExactThermo ex = kaufman_torus(L, L, p.beta);
+        const std::string tag = std::string(algo) + " L=" + std::to_string(L) + " beta=" + std::to_string(p.beta);
+        ASSERT_GT(p.energy_per_spin.error, 0.0) << tag;
+        EXPECT_LT(std::fabs(zscore(p.energy_per_spin, ex.energy_per_spin)), 4.0)
+            << tag << " E/N " << p.energy_per_spin.mean << " +- " << p.energy_per_spin.error << " exact " << ex.energy_per_spin;
+        EXPECT_LT(std::fabs(zscore(p.specific_heat, ex.specific_heat_per_spin)), 4.0)
+            << tag << " C/N " << p.specific_heat.mean << " +- " << p.specific_heat.error << " exact " << ex.specific_heat_per_spin;
+        EXPECT_TRUE(p.warnings.empty()) << tag << ": " << (p.warnings.empty() ? "" : p.warnings[0]);
+      }
+    }
+}
+
+// 3D: the packed kernel on 8^3 agrees with the generic sequential Metropolis path within errors.
+TEST(MscUpdate, Cubic8VsGenericPath) {
+  const IsingModel m = IsingModel::on_lattice(Lattice::cubic(8));
+  SimulationOptions o;
+  o.betas = {0.18, 0.2216546, 0.3};
+  o.sweeps = 100000;
+  o.therm = 2000;
+  o.seed = 31;
+  o.algo = "metropolis";
+  const SimulationResult fast = simulate(m, o);
+  EXPECT_EQ(fast.kernel.rfind("msc-", 0), 0u) << fast.kernel;
+  o.algo = "metropolis-sequential";
+  o.sweeps = 40000;
+  o.seed = 32;
+  const SimulationResult gen = simulate(m, o);
+  auto zdiff = [](const Estimate& a, const Estimate& b) {
+    return (a.mean - b.mean) / std::sqrt(a.error * a.error + b.error * b.error);
+  };
+  for (size_t k = 0; k < o.betas.size(); ++k) {
+    const auto &a = fast.points[k], &b = gen.points[k];
+    const std::string tag = "beta=" + std::to_string(a.beta);
+    EXPECT_LT(std::fabs(zdiff(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag << " E/N";
+    EXPECT_LT(std::fabs(zdiff(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin)), 4.0) << tag << " |M|/N";
+    EXPECT_LT(std::fabs(zdiff(a.specific_heat, b.specific_heat)), 4.0) << tag << " C/N";
+    EXPECT_LT(std::fabs(zdiff(a.susceptibility, b.susceptibility)), 4.0) << tag << " chi";
+  }
+}
+
+// A fixed seed fixes the packed run; the thread count does not matter.
+TEST(MscUpdate, SimulateIsReproducibleAndThreadIndependent) {
+  SimulationOptions o;
+  o.betas = {0.44};
+  o.sweeps = 200;
+  o.therm = 10;
+  o.seed = 3;
+  const SimulationResult a = simulate_packed({2, 256, 1.0}, o);
+  o.threads = 2;
+  const SimulationResult b = simulate_packed({2, 256, 1.0}, o);
+  EXPECT_EQ(a.points[0].energy_per_spin.mean, b.points[0].energy_per_spin.mean);
+  EXPECT_EQ(a.points[0].m2.mean, b.points[0].m2.mean);
+  EXPECT_EQ(b.kernel_threads, 2);
+  EXPECT_EQ(a.state_bytes, 256 * 256 / 8);
+  o.seed = 4;
+  EXPECT_NE(simulate_packed({2, 256, 1.0}, o).points[0].energy_per_spin.mean, a.points[0].energy_per_spin.mean);
+  o.algo = "wolff";
+  EXPECT_THROW(simulate_packed({2, 256, 1.0}, o), InputError);
+  EXPECT_THROW(simulate_packed({2, 100, 1.0}, SimulationOptions{.betas = {0.4}}), InputError);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "measure/observables.hpp"
 #include "sample/move.hpp"
+#include "sample/msc_lattice.hpp"
 
 namespace spinlab {
 namespace {
@@ -97,6 +98,18 @@ void thermalization_check(const char* what, std::span<const double> x, std::vect
                        std::to_string(z) + " standard errors of the second half; raise --therm or --sweeps");
 }
 
+void record_builtins(std::vector<std::vector<double>>& series, int64_t k, double e, double m) {
+  series[kE][k] = e;
+  series[kE2][k] = e * e;
+  series[kM][k] = m;
+  series[kAbsM][k] = std::fabs(m);
+  series[kM2][k] = m * m;
+  series[kM4][k] = m * m * m * m;
+}
+
+PointResult reduce_point(double beta, int64_t n, const SimulationOptions& o, const std::vector<std::vector<double>>& series,
+                         const std::vector<std::string>& user_names);
+
 PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_t index,
                       Progress& progress) {
   auto t0 = std::chrono::steady_clock::now();
@@ -128,14 +141,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   int64_t since = 0;
   for (int64_t k = 0; k < nmeas; ++k) {
     for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
-    const double e = model.energy(s) * invn;
-    const double m = static_cast<double>(IsingModel::magnetization(s)) * invn;
-    series[kE][k] = e;
-    series[kE2][k] = e * e;
-    series[kM][k] = m;
-    series[kAbsM][k] = std::fabs(m);
-    series[kM2][k] = m * m;
-    series[kM4][k] = m * m * m * m;
+    record_builtins(series, k, model.energy(s) * invn, static_cast<double>(IsingModel::magnetization(s)) * invn);
     size_t c = 0;
     for (const auto& ob : user.obs) {
       std::span<double> out(buf.data() + c, ob->size());
@@ -150,7 +156,15 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
     }
   }
   progress.add(since);
+  PointResult r = reduce_point(beta, n, o, series, user.names);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
 
+// Estimates of one beta point from its measurement series (builtins per spin, then user ones).
+PointResult reduce_point(double beta, int64_t n, const SimulationOptions& o, const std::vector<std::vector<double>>& series,
+                         const std::vector<std::string>& user_names) {
+  const auto nmeas = static_cast<int64_t>(series[kE].size());
   PointResult r;
   r.beta = beta;
   r.measurements = nmeas;
@@ -183,10 +197,10 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
     r.warnings.push_back("binder cumulant: undefined, every measurement had M = 0");
   }
 
-  for (size_t u = 0; u < user.names.size(); ++u)
-    r.observables.push_back({user.names[u], estimate_mean(series[kNumBuiltin + u])});
+  for (size_t u = 0; u < user_names.size(); ++u)
+    r.observables.push_back({user_names[u], estimate_mean(series[kNumBuiltin + u])});
   for (const auto& [a, b] : o.covariances) {
-    int ia = series_index(a, user.names), ib = series_index(b, user.names);
+    int ia = series_index(a, user_names), ib = series_index(b, user_names);
     // Builtins are stored per spin; covariances are reported for totals E, M, |M|.
     auto total = [&](int i) {
       std::vector<double> v = series[i];
@@ -205,7 +219,6 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
       r.warnings.push_back(std::string(name) + ": only " + std::to_string(static_cast<int64_t>(est.n_eff)) +
                            " effective samples (tau_int = " + std::to_string(est.tau_int) +
                            " measurements); error bars are unreliable, raise --sweeps");
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
 
@@ -225,10 +238,101 @@ double simulation_memory_bytes(int64_t num_spins, int64_t user_components, const
   return per_point * static_cast<double>(std::min<int64_t>(std::max(o.threads, 1), static_cast<int64_t>(o.betas.size())));
 }
 
+bool packed_path_applies(const SimulationOptions& o, std::string* why_not) {
+  auto no = [&](const char* why) {
+    if (why_not) *why_not = why;
+    return false;
+  };
+  if (o.algo != "metropolis" && o.algo != "heatbath") return no("the packed kernels run plain metropolis and heatbath");
+  if (!o.regions.empty() || !o.pairs.empty() || o.correlation_function)
+    return no("--region, --pair and --correlation are measured on the byte state (generic path)");
+  for (const auto& [a, b] : o.covariances)
+    for (const auto& x : {a, b})
+      if (x != "E" && x != "M" && x != "|M|") return no("--cov of user observables needs the generic path");
+  return true;
+}
+
+SimulationResult simulate_packed(const PackedLattice& spec, const SimulationOptions& o) {
+  std::string why;
+  if (!packed_path_applies(o, &why)) throw InputError("packed lattice path: " + why);
+  const MscGeometry geo = MscGeometry::make(spec.dim, spec.L);
+  const int64_t n = geo.spins();
+  if (o.betas.empty()) throw InputError("--beta: no inverse temperature given");
+  for (double b : o.betas)
+    if (!std::isfinite(b) || b < 0.0) throw InputError("--beta: values must be finite and >= 0");
+  if (o.sweeps < 2) throw InputError("--sweeps must be at least 2");
+  if (o.therm < 0) throw InputError("--therm must be >= 0");
+  if (o.measure_every < 1) throw InputError("--measure-every must be >= 1");
+  if (o.sweeps / o.measure_every < 2) throw InputError("fewer than 2 measurements: raise --sweeps");
+  if (o.threads < 1) throw InputError("--threads must be >= 1");
+  if (o.init == InitialState::Given && static_cast<int64_t>(o.initial_state.size()) != n)
+    throw InputError("initial state has " + std::to_string(o.initial_state.size()) + " spins, lattice has " + std::to_string(n));
+  const MscRule rule = o.algo == "metropolis" ? MscRule::Metropolis : MscRule::HeatBath;
+
+  SimulationResult result;
+  result.algo = o.algo;
+  result.num_spins = n;
+  result.kernel_threads = o.threads;
+  MscLattice lat(spec.dim, spec.L);
+  MscUpdate update(geo, rule, spec.J, o.betas.front(), best_simd_level(), o.threads);
+  result.kernel = update.kernel();
+  result.state_bytes = lat.memory_bytes();
+  const int64_t nmeas = o.sweeps / o.measure_every;
+  result.series_bytes = nmeas * kNumBuiltin * static_cast<int64_t>(sizeof(double));
+  Progress progress(o.progress, static_cast<int64_t>(o.betas.size()) * (o.therm + o.sweeps));
+  const std::vector<std::string> no_user;
+  for (size_t index = 0; index < o.betas.size(); ++index) {
+    auto t0 = std::chrono::steady_clock::now();
+    const double beta = o.betas[index];
+    Rng rng(o.seed, index);
+    switch (o.init) {
+      case InitialState::Hot: lat.randomize(rng, o.threads); break;
+      case InitialState::Up: lat.fill(1); break;
+      case InitialState::Down: lat.fill(-1); break;
+      case InitialState::Given: lat.pack(o.initial_state); break;
+    }
+    update.set_beta(beta);
+    // Progress in steps of ~1e8 spin updates (or every sweep on huge lattices).
+    const int64_t chunk = std::max<int64_t>(1, 100000000 / n);
+    for (int64_t t = 0; t < o.therm; ++t) {
+      update.sweep(lat, rng);
+      if ((t + 1) % chunk == 0) progress.add(chunk);
+    }
+    progress.add(o.therm % chunk);
+    std::vector<std::vector<double>> series(kNumBuiltin, std::vector<double>(nmeas));
+    const double invn = 1.0 / static_cast<double>(n);
+    int64_t since = 0;
+    for (int64_t k = 0; k < nmeas; ++k) {
+      for (int64_t t = 0; t < o.measure_every; ++t) update.sweep(lat, rng);
+      const MscTotals tot = update.measure(lat);
+      record_builtins(series, k, tot.energy(spec.J) * invn, static_cast<double>(tot.magnetization) * invn);
+      since += o.measure_every;
+      if (since >= chunk) {
+        progress.add(since);
+        since = 0;
+      }
+    }
+    progress.add(since);
+    PointResult r = reduce_point(beta, n, o, series, no_user);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.points.push_back(std::move(r));
+  }
+  return result;
+}
+
 SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {
   validate(model, o);
+  if (packed_path_applies(o) && msc_applies(model)) {
+    const Lattice& lat = *model.lattice();
+    double J = 0.0;
+    lat.is_uniform(&J);
+    return simulate_packed({lat.dim(), lat.extent(0), J}, o);
+  }
   SimulationResult result;
   result.num_spins = model.size();
+  result.state_bytes = static_cast<int64_t>(model.size()) * static_cast<int64_t>(sizeof(Spin)) *
+                       std::min<int64_t>(o.threads, static_cast<int64_t>(o.betas.size()));
+  result.series_bytes = static_cast<int64_t>(simulation_memory_bytes(model, o)) - result.state_bytes;
   {
     auto probe = make_move(o.algo, model, o.betas.front());  // throws early on bad algo/model
     result.algo = probe->name();
