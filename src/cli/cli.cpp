@@ -20,6 +20,7 @@ int run(int argc, char** argv) {
   register_exact(app, action);
   register_demo(app, action);
   register_list(app, action);
+  register_bench(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -74,5 +74,6 @@ void register_simulate(CLI::App& app, Action& run);
 void register_exact(CLI::App& app, Action& run);
 void register_demo(CLI::App& app, Action& run);
 void register_list(CLI::App& app, Action& run);
+void register_bench(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

@@ -1,0 +1,148 @@
+// The benchmark rows of `spinlab bench`. Each throughput is the median of repeats of at least
+// ~0.2 s, after warm-up sweeps from a hot start, so one slow repeat (a page fault, a context
+// switch) does not move it.
+#include "app/bench.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "core/model.hpp"
+#include "measure/estimators.hpp"
+#include "sample/move.hpp"
+#include "sample/msc_lattice.hpp"
+
+namespace spinlab {
+namespace {
+
+constexpr double kBetaC2 = 0.4406867935097715;  // ln(1 + sqrt 2) / 2 (Onsager)
+constexpr double kBetaC3 = 0.2216546;           // simple cubic (Ferrenberg, Xu, Landau 2018)
+
+using Clock = std::chrono::steady_clock;
+
+// Median over `repeats` of (spins per ns) for calls of `sweep`, each repeat at least min_s long.
+template <class F>
+double median_rate(double spins_per_call, int repeats, double min_s, F sweep) {
+  std::vector<double> rates;
+  for (int r = 0; r < repeats; ++r) {
+    int64_t calls = 0;
+    const auto t0 = Clock::now();
+    double s = 0.0;
+    do {
+      sweep();
+      ++calls;
+      s = std::chrono::duration<double>(Clock::now() - t0).count();
+    } while (s < min_s);
+    rates.push_back(spins_per_call * static_cast<double>(calls) / (s * 1e9));
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[rates.size() / 2];
+}
+
+}  // namespace
+
+void naive_metropolis_sweep(std::vector<int8_t>& s, int64_t L, int dim, double beta, uint32_t& rng_state) {
+  std::mt19937 gen(rng_state);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const auto n = static_cast<int64_t>(s.size());
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t x = i % L, y = (i / L) % L, z = i / (L * L);
+    int sum = s[(x + 1) % L + L * (y + L * z)] + s[(x + L - 1) % L + L * (y + L * z)];
+    if (dim >= 2) sum += s[x + L * ((y + 1) % L + L * z)] + s[x + L * ((y + L - 1) % L + L * z)];
+    if (dim >= 3) sum += s[x + L * (y + L * ((z + 1) % L))] + s[x + L * (y + L * ((z + L - 1) % L))];
+    const double dE = 2.0 * s[i] * sum;
+    if (dE <= 0 || u(gen) < std::exp(-beta * dE)) s[i] = static_cast<int8_t>(-s[i]);
+  }
+  rng_state = gen();
+}
+
+std::vector<BenchRow> run_bench(const BenchOptions& o) {
+  const double min_s = o.quick ? 0.02 : 0.2;
+  const int repeats = o.quick ? 1 : 3;
+  struct Size {
+    int dim;
+    int64_t L;
+  };
+  const std::vector<Size> sizes = o.quick ? std::vector<Size>{{2, 256}, {3, 32}}
+                                          : std::vector<Size>{{2, 1024}, {2, 2048}, {2, 4096}, {3, 64}, {3, 128}, {3, 256}};
+  std::vector<SimdLevel> levels;
+  for (SimdLevel l : {SimdLevel::Avx512, SimdLevel::Avx2, SimdLevel::Scalar})
+    if (simd_level_available(l)) levels.push_back(l);
+  const double total = static_cast<double>(sizes.size() * (1 + levels.size() * o.threads.size()) + 4);
+  double done = 0;
+  auto tick = [&] {
+    if (o.progress) o.progress(++done / total);
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<BenchRow> rows;
+  for (const Size& sz : sizes) {
+    const double beta = sz.dim == 2 ? kBetaC2 : kBetaC3;
+    const int64_t n = sz.dim == 2 ? sz.L * sz.L : sz.L * sz.L * sz.L;
+    // Baseline: the naive sweep, 1 thread, same process.
+    double base = 0.0;
+    {
+      std::vector<int8_t> s(static_cast<size_t>(n));
+      std::mt19937 g(1);
+      for (auto& x : s) x = (g() & 1) ? 1 : -1;
+      uint32_t st = 7;
+      naive_metropolis_sweep(s, sz.L, sz.dim, beta, st);
+      base = median_rate(static_cast<double>(n), repeats, min_s, [&] { naive_metropolis_sweep(s, sz.L, sz.dim, beta, st); });
+      rows.push_back({"naive", sz.dim, sz.L, 1, base, base, 1.0, nan, nan, nan});
+      tick();
+    }
+    MscLattice lat(sz.dim, sz.L);
+    for (SimdLevel level : levels) {
+      // The scalar reference (software AES) is ~1000x slower: timed on the smallest size only.
+      const bool scalar_skip = level == SimdLevel::Scalar && !o.quick && sz.L != (sz.dim == 2 ? 1024 : 64);
+      for (int threads : o.threads) {
+        if (scalar_skip || (level == SimdLevel::Scalar && threads > 1)) {
+          tick();
+          continue;
+        }
+        Rng rng(1, 0);
+        lat.randomize(rng, threads);
+        MscUpdate up(lat.geometry(), MscRule::Metropolis, 1.0, beta, level, threads);
+        const int warm = level == SimdLevel::Scalar ? 1 : 5;
+        for (int t = 0; t < warm; ++t) up.sweep(lat, rng);
+        const double rate = median_rate(static_cast<double>(n), repeats, min_s, [&] { up.sweep(lat, rng); });
+        rows.push_back({up.kernel(), sz.dim, sz.L, threads, rate, base, rate / base, nan, nan, nan});
+        tick();
+      }
+    }
+  }
+  // Cluster updates at beta_c: throughput on a large torus, tau_int of |M| on a smaller one.
+  for (const char* algo : {"sw", "wolff"}) {
+    for (int64_t L : o.quick ? std::vector<int64_t>{64} : std::vector<int64_t>{256, 4096}) {
+      const IsingModel m = IsingModel::on_lattice(Lattice::square(static_cast<int32_t>(L)));
+      auto move = make_move(algo, m, kBetaC2);
+      Rng rng(5, 0);
+      auto s = hot_state(m.size(), rng);
+      for (int t = 0; t < 20; ++t) move->sweep(s, rng);
+      move->end_thermalization(s, rng);
+      double tau = nan;
+      if (L <= 256) {  // tau_int from a series long enough for the Madras-Sokal window
+        const int nmeas = o.quick ? 400 : 4000;
+        std::vector<double> absm(nmeas);
+        for (int k = 0; k < nmeas; ++k) {
+          move->sweep(s, rng);
+          absm[k] = std::fabs(static_cast<double>(IsingModel::magnetization(s))) / static_cast<double>(m.size());
+        }
+        tau = estimate_mean(absm).tau_int;
+      }
+      const double rate = median_rate(static_cast<double>(m.size()), repeats, min_s, [&] { move->sweep(s, rng); });
+      const double ms = static_cast<double>(m.size()) / rate * 1e-6;
+      BenchRow row{std::string(algo) + " " + move->kernel(), 2, L, 1, rate, nan, nan, ms, tau, nan};
+      // The naive baseline of this size, when the single-spin rows measured it.
+      for (const BenchRow& r : rows)
+        if (r.kernel == "naive" && r.dim == 2 && r.L == L) row.baseline_flips_per_ns = r.flips_per_ns, row.speedup = rate / r.flips_per_ns;
+      if (std::isfinite(tau)) row.ms_per_independent_sample = tau * ms;  // tau_int (sweeps) x time per sweep
+      rows.push_back(row);
+      tick();
+    }
+  }
+  return rows;
+}
+
+}  // namespace spinlab

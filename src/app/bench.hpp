@@ -1,0 +1,38 @@
+// `spinlab bench`: spin-flip throughput of the multi-spin-coded lattice kernels at every SIMD level
+// this CPU has, next to a naive byte-per-spin Metropolis measured in the same process, and the
+// cost of cluster updates (Swendsen-Wang, Wolff) per independent sample at beta_c.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace spinlab {
+
+struct BenchRow {
+  std::string kernel;  // "msc-avx512", "msc-avx2", "msc-scalar", "naive", "sw lattice-uf", ...
+  int dim = 2;
+  int64_t L = 0;
+  int threads = 1;
+  double flips_per_ns = 0.0;           // spin updates (cluster rows: spins swept) per ns, median of repeats
+  double baseline_flips_per_ns = 0.0;  // naive byte-per-spin Metropolis, same dim and L, 1 thread
+  double speedup = 0.0;                // flips_per_ns / baseline_flips_per_ns
+  // Cluster rows only (NaN otherwise): time per sweep, tau_int of |M| in sweeps, their product.
+  double ms_per_sweep = 0.0, tau_int = 0.0, ms_per_independent_sample = 0.0;
+};
+
+struct BenchOptions {
+  bool quick = false;           // small sizes and short timings (the test suite's smoke run)
+  std::vector<int> threads{1, 2};
+  std::function<void(double)> progress;  // fraction of rows done
+};
+
+/// The naive reference: one byte per spin, modulo neighbour indices, mt19937 and exp() per attempt
+/// (what a first Python/C port does). Sequential sites; periodic L^dim.
+void naive_metropolis_sweep(std::vector<int8_t>& s, int64_t L, int dim, double beta, uint32_t& rng_state);
+
+/// Runs every row (see the file comment); 2D at beta_c = ln(1 + sqrt 2) / 2, 3D at 0.2216546.
+std::vector<BenchRow> run_bench(const BenchOptions& options);
+
+}  // namespace spinlab
