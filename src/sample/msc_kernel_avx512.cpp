@@ -37,12 +37,14 @@ struct Avx512Ops {
   static bool none(V a) { return _mm512_test_epi64_mask(a, a) == 0; }
   struct Ars {
     V rk[ars::kRounds + 1];
+    V plane[64];  // P << 2 in the low half of each 128-bit block
   };
   using Ctr = V;  // counter ^ k0 of the group's four blocks at plane 0
   static Ars make_ars(const ars::Key& k) {
     Ars a;
     for (int r = 0; r <= ars::kRounds; ++r)
       a.rk[r] = _mm512_broadcast_i32x4(_mm_set_epi64x(static_cast<long long>(k.hi[r]), static_cast<long long>(k.lo[r])));
+    for (int P = 0; P < 64; ++P) a.plane[P] = _mm512_maskz_set1_epi64(0x55, static_cast<long long>(P) << 2);
     return a;
   }
   static Ctr counter(const Ars& ars, int64_t g, int c, uint64_t id) {
@@ -51,7 +53,7 @@ struct Avx512Ops {
     return _mm512_xor_si512(_mm512_set_epi64(hi, lo | 3, hi, lo | 2, hi, lo | 1, hi, lo), ars.rk[0]);
   }
   static V plane(const Ars& ars, Ctr ctr, int P) {
-    V x = _mm512_xor_si512(ctr, _mm512_maskz_set1_epi64(0x55, static_cast<long long>(P) << 2));
+    V x = _mm512_xor_si512(ctr, ars.plane[P]);
     for (int r = 1; r < ars::kRounds; ++r) x = _mm512_aesenc_epi128(x, ars.rk[r]);
     return _mm512_aesenclast_epi128(x, ars.rk[ars::kRounds]);
   }
