@@ -1,7 +1,9 @@
 // Wolff and Swendsen-Wang on the code paths the sampler tests leave out (regular graphs of
 // degree 6, uniform and non-uniform couplings, graphs of uneven degree without a field, uniform
 // fields, a vertex with more neighbours than the unrolled loops take), against exact results;
-// and the batched random words: a fixed (seed, stream) gives a fixed trajectory.
+// and the batched random words: a fixed (seed, stream) gives a fixed trajectory. The lattice
+// Swendsen-Wang kernel ("lattice-uf") against enumeration, Kaufman, the CSR move and a naive
+// union-find written here from the documented word layout.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,10 @@
 #include <vector>
 
 #include "exact/enumerate.hpp"
+#include "exact/oracles.hpp"
 #include "measure/simulate.hpp"
+#include "sample/cluster_lattice.hpp"
+#include "sample/lattice_checkerboard.hpp"
 #include "test_util.hpp"
 #include "sample/move.hpp"
 
@@ -167,4 +172,165 @@ TEST(ClusterMoves, TrajectoryFollowsSeedAndStream) {
       EXPECT_EQ(b1, b2) << algo << " N=" << m.size();
       EXPECT_NE(s1, s3) << algo << " N=" << m.size();
     }
+}
+
+namespace {
+
+Lattice torus(int dim, int32_t a, int32_t b, int32_t c = 1) {
+  return Lattice(dim, {a, b, c}, Boundary::Periodic);
+}
+
+// One Swendsen-Wang sweep as cluster_lattice.hpp documents it, the slow way: Philox words from
+// the scalar generator, a union-find over sites, runs numbered in site order, one coin per cluster
+// indexed by its smallest run.
+void reference_sw_sweep(const Lattice& lat, double beta, std::vector<Spin>& s, Rng& rng) {
+  const int D = lat.dim();
+  const int32_t L0 = lat.extent(0);
+  const auto n = static_cast<int32_t>(lat.num_sites());
+  const int32_t rows = n / L0;
+  const int64_t Q = (int64_t{D} * L0 + 63) / 64 * 64;
+  const uint64_t bond_first = rng.take_blocks(static_cast<uint64_t>(rows * Q / 4));
+  const uint64_t coin_first = rng.take_blocks(16 * static_cast<uint64_t>((n + 2047) / 2048));
+  std::vector<uint32_t> u(static_cast<size_t>(rows * Q)), coin(static_cast<size_t>((n + 2047) / 2048 * 64));
+  philox_batch::generate_scalar(rng.seed(), rng.stream(), bond_first, u.size() / 64, u.data());
+  philox_batch::generate_scalar(rng.seed(), rng.stream(), coin_first, coin.size() / 64, coin.data());
+  const uint64_t thr = acceptance_threshold(-std::expm1(-2.0 * beta));
+  std::vector<int32_t> parent(n), run(n), smallest(n, n);
+  for (int32_t i = 0; i < n; ++i) parent[i] = i;
+  auto find = [&](int32_t i) {
+    while (parent[i] != i) i = parent[i];
+    return i;
+  };
+  std::vector<char> xbond(n, 0);
+  for (int32_t i = 0; i < n; ++i)
+    for (int d = 0; d < D; ++d) {
+      const int32_t j = lat.neighbor(i, d, +1);
+      const int64_t word = int64_t{i / L0} * Q + int64_t{d} * L0 + i % L0;
+      if (s[i] != s[j] || u[word] >= thr) continue;
+      if (d == 0) xbond[i] = 1;
+      const int32_t a = find(i), b = find(j);
+      parent[std::max(a, b)] = std::min(a, b);
+    }
+  int32_t runs = -1;
+  for (int32_t i = 0; i < n; ++i) {
+    if (i % L0 == 0 || !xbond[i - 1]) ++runs;
+    run[i] = runs;
+  }
+  for (int32_t i = 0; i < n; ++i) smallest[find(i)] = std::min(smallest[find(i)], run[i]);
+  for (int32_t i = 0; i < n; ++i) {
+    const int32_t k = smallest[find(i)];
+    if ((coin[k / 32] >> (k % 32)) & 1u) s[i] = static_cast<Spin>(-s[i]);
+  }
+}
+
+}  // namespace
+
+// Which models take the lattice kernel.
+TEST(LatticeSwendsenWang, AppliesToUniformPeriodicLatticesWithoutField) {
+  EXPECT_EQ(make_move("sw", IsingModel::on_lattice(Lattice::square(16)), 0.4)->kernel(), "lattice-uf");
+  EXPECT_EQ(make_move("sw", IsingModel::on_lattice(torus(3, 5, 3, 4)), 0.2)->kernel(), "lattice-uf");
+  EXPECT_NE(make_move("sw", IsingModel::on_lattice(Lattice::square(16), 0.1), 0.4)->kernel(), "lattice-uf");
+  EXPECT_NE(make_move("sw", IsingModel::on_lattice(Lattice::square(4, Boundary::Open)), 0.4)->kernel(), "lattice-uf");
+  EXPECT_NE(make_move("sw", IsingModel::on_lattice(Lattice::square(2)), 0.4)->kernel(), "lattice-uf");
+  Lattice walled = Lattice::square(8);
+  walled.add_wall(0, 4);
+  EXPECT_NE(make_move("sw", IsingModel::on_lattice(walled), 0.4)->kernel(), "lattice-uf");
+}
+
+// Bit for bit the naive sweep above: rows of one partial word (5, 70 = 64 + 6 sites), of whole
+// words (128), 2D and 3D, every seam, at beta_c and beyond (nearly every bond active).
+TEST(LatticeSwendsenWang, MatchesNaiveUnionFindBitForBit) {
+  const std::vector<std::pair<Lattice, double>> cases = {
+      {torus(2, 5, 3), 0.44}, {torus(2, 70, 9), 0.4406868}, {torus(2, 128, 4), 0.4406868},
+      {torus(2, 64, 64), 1.5}, {torus(3, 5, 4, 3), 0.2216544}, {torus(3, 66, 3, 5), 0.3}};
+  for (const auto& [lat, beta] : cases) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    auto mv = make_move("sw", m, beta);
+    ASSERT_EQ(mv->kernel(), "lattice-uf");
+    Rng a(21, 5), b(21, 5);
+    auto s = hot_state(m.size(), a);
+    auto ref = hot_state(m.size(), b);
+    for (int t = 0; t < 12; ++t) {
+      mv->sweep(s, a);
+      reference_sw_sweep(lat, beta, ref, b);
+      ASSERT_EQ(s, ref) << lat.describe() << " sweep " << t;
+      ASSERT_EQ(a.block(), b.block());
+    }
+  }
+}
+
+// E, C and |M| per spin against enumeration on small tori (|z| < 4, fixed seeds).
+TEST(LatticeSwendsenWang, SmallToriVsEnumeration) {
+  uint64_t seed = 700;
+  for (const Lattice& lat : {torus(2, 4, 4), torus(2, 5, 3)}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    for (double beta : {0.3, 0.4406868, 0.8})
+      check(m, beta, "sw", by_enumeration(m, beta), ++seed, lat.describe());
+  }
+}
+
+// E and C per spin against Kaufman's finite torus (|z| < 4, fixed seeds), at beta_c and
+// either side; 70 x 12 has a row of two words, the second partial.
+TEST(LatticeSwendsenWang, TorusVsKaufman) {
+  uint64_t seed = 800;
+  for (auto [lx, ly] : {std::pair{16, 16}, std::pair{70, 12}}) {
+    IsingModel m = IsingModel::on_lattice(torus(2, lx, ly));
+    for (double beta : {0.35, 0.4406868, 0.55}) {
+      SimulationOptions o;
+      o.algo = "sw";
+      o.betas = {beta};
+      o.sweeps = 20000;
+      o.therm = 500;
+      o.seed = ++seed;
+      const PointResult p = simulate(m, o).points[0];
+      const ExactThermo ex = kaufman_torus(lx, ly, beta);
+      const std::string tag = std::to_string(lx) + "x" + std::to_string(ly) + " beta=" + std::to_string(beta);
+      expect_z(p.energy_per_spin, ex.energy_per_spin, tag + " E/N");
+      expect_z(p.specific_heat, ex.specific_heat_per_spin, tag + " C/N");
+    }
+  }
+}
+
+// The 3D kernel against the CSR Swendsen-Wang on the same 4 x 3 x 5 torus: the two estimates of
+// E and |M| per spin agree within 4 combined standard errors.
+TEST(LatticeSwendsenWang, CubicAgreesWithCsrMove) {
+  IsingModel lat = IsingModel::on_lattice(torus(3, 4, 3, 5));
+  IsingModel csr(lat.graph());  // the same couplings without the lattice: the CSR move
+  for (double beta : {0.2216544, 0.3}) {
+    SimulationOptions o;
+    o.algo = "sw";
+    o.betas = {beta};
+    o.sweeps = 20000;
+    o.therm = 500;
+    o.seed = 900;
+    const PointResult a = simulate(lat, o).points[0];
+    o.seed = 901;
+    const PointResult b = simulate(csr, o).points[0];
+    auto z = [](const Estimate& x, const Estimate& y) {
+      return std::fabs(x.mean - y.mean) / std::sqrt(x.error * x.error + y.error * y.error);
+    };
+    EXPECT_LT(z(a.energy_per_spin, b.energy_per_spin), 4.0) << "beta=" << beta;
+    EXPECT_LT(z(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin), 4.0) << "beta=" << beta;
+  }
+}
+
+// A fixed (seed, stream) gives the same states and stream position; another stream another
+// trajectory (2D rows of 70 sites, 3D).
+TEST(LatticeSwendsenWang, TrajectoryFollowsSeedAndStream) {
+  for (const Lattice& lat : {torus(2, 70, 20), torus(3, 6, 5, 4)}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    auto run = [&](uint64_t stream, uint64_t* block) {
+      auto mv = make_move("sw", m, lat.dim() == 2 ? 0.4406868 : 0.2216544);
+      Rng rng(13, stream);
+      auto s = hot_state(m.size(), rng);
+      for (int t = 0; t < 30; ++t) mv->sweep(s, rng);
+      *block = rng.block();
+      return s;
+    };
+    uint64_t b1 = 0, b2 = 0, b3 = 0;
+    const auto s1 = run(2, &b1), s2 = run(2, &b2), s3 = run(3, &b3);
+    EXPECT_EQ(s1, s2) << lat.describe();
+    EXPECT_EQ(b1, b2) << lat.describe();
+    EXPECT_NE(s1, s3) << lat.describe();
+  }
 }

@@ -24,6 +24,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "sample/cluster_lattice.hpp"
 #include "sample/lattice_checkerboard.hpp"
 
 namespace spinlab {
@@ -668,7 +669,9 @@ class SwendsenWangUpdate final : public ClusterBase {
 std::unique_ptr<Move> make_wolff(const IsingModel& model, double beta) {
   return std::make_unique<WolffUpdate>(model, beta);
 }
+// Uniform periodic lattices without a field take the bit-mask kernel (cluster_lattice.hpp).
 std::unique_ptr<Move> make_swendsen_wang(const IsingModel& model, double beta) {
+  if (cluster_lattice_applies(model)) return make_lattice_swendsen_wang(model, beta);
   return std::make_unique<SwendsenWangUpdate>(model, beta);
 }
 
