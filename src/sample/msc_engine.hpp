@@ -17,13 +17,17 @@
 
 #include "sample/msc_kernel.hpp"
 
+#define MSC_INLINE [[gnu::always_inline]] inline
+
 template <class Ops>
 struct MscEngine {
-  static constexpr int kUnconditionalPlanes = 12;
+  // A 512-spin group almost never settles in fewer than ~log2(512) planes; the first planes run
+  // without an early-exit branch (a mispredicted exit costs more than a plane).
+  static constexpr int kUnconditionalPlanes = 13;
   using V = typename Ops::V;
 
   // Count bits of n = sum of the d[j] (j < 2 dim), at most 6.
-  static void count(int dim, const V* d, V& b2, V& b1, V& b0) {
+  MSC_INLINE static void count(int dim, const V* d, V& b2, V& b1, V& b0) {
     if (dim == 2) {
       const V s1 = Ops::xor3(d[0], d[1], d[2]), k1 = Ops::maj(d[0], d[1], d[2]);
       b0 = Ops::bxor(s1, d[3]);
@@ -42,7 +46,55 @@ struct MscEngine {
 
   // Flip mask of one group: self and its neighbour words nb[0 .. 2 dim - 1].
   template <int K>
-  static V decide(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, int64_t g, V self, const V* nb) {
+  MSC_INLINE static V decide(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, int64_t g, V self, const V* nb) {
+    V und[K > 0 ? K : 1];
+    V flip = decide_head<K>(a, ars, g, self, nb, und);
+    if constexpr (K > 0) flip = Ops::bor(flip, decide_tail<K>(a, ars, g, und));
+    return flip;
+  }
+
+  // The first kUnconditionalPlanes planes, without early exit: returns the flips decided so far
+  // and leaves the still undecided spins of each uncertain class in und[0 .. K-1].
+  template <int K>
+  MSC_INLINE static V decide_head(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, int64_t g, V self, const V* nb,
+                       V* und) {
+    V acc = classify<K>(a, self, nb, und);
+    if constexpr (K > 0) {
+      const typename Ops::Ctr ctr = Ops::counter(ars, g, a.colour, a.id);
+      for (int P = 0; P < kUnconditionalPlanes; ++P) acc = plane_step<K>(a, ars, ctr, P, acc, und);
+    }
+    return acc;
+  }
+
+  // decide_head for two groups at once: their AES chains interleave and they share the
+  // threshold branches (the same result as two calls).
+  template <int K>
+  MSC_INLINE static void decide_head2(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, int64_t g, V self0,
+                                      const V* nb0, V self1, const V* nb1, V* und0, V* und1, V& flip0, V& flip1) {
+    flip0 = classify<K>(a, self0, nb0, und0);
+    flip1 = classify<K>(a, self1, nb1, und1);
+    if constexpr (K > 0) {
+      const typename Ops::Ctr c0 = Ops::counter(ars, g, a.colour, a.id), c1 = Ops::counter(ars, g + 1, a.colour, a.id);
+      for (int P = 0; P < kUnconditionalPlanes; ++P) {
+        const V u0 = Ops::plane(ars, c0, P), u1 = Ops::plane(ars, c1, P);
+        for (int k = 0; k < K; ++k) {
+          if (a.maybe_thr[k] >> (31 - P) & 1) {
+            flip0 = Ops::or_andnot(flip0, und0[k], u0);
+            und0[k] = Ops::band(und0[k], u0);
+            flip1 = Ops::or_andnot(flip1, und1[k], u1);
+            und1[k] = Ops::band(und1[k], u1);
+          } else {
+            und0[k] = Ops::andnot(u0, und0[k]);
+            und1[k] = Ops::andnot(u1, und1[k]);
+          }
+        }
+      }
+    }
+  }
+
+  // Neighbour counts -> the surely flipping spins (returned) and the uncertain classes (und).
+  template <int K>
+  MSC_INLINE static V classify(const spinlab::msc::PassArgs& a, V self, const V* nb, V* und) {
     const int dim = a.geo.dim;
     V d[6];
     for (int j = 0; j < 2 * dim; ++j) d[j] = Ops::bxor(self, nb[j]);
@@ -59,28 +111,40 @@ struct MscEngine {
       }
       acc = Ops::band(acc, valid);
     }
-    if constexpr (K > 0) {
-      V und[K];
-      for (int k = 0; k < K; ++k) und[k] = Ops::band(Ops::class_mask(a.maybe_class[k], b2, b1, b0), valid);
-      const typename Ops::Ctr ctr = Ops::counter(ars, g, a.colour, a.id);
-      for (int P = 0; P < 32; ++P) {
-        // The first planes run unconditionally: a 512-spin group almost never settles in fewer
-        // than ~log2(512) planes, and an early-exit branch that mispredicts costs more than a
-        // plane (measured: 12 is the fastest choice on a Sapphire Rapids core).
-        if (P >= kUnconditionalPlanes) {
-          V any = Ops::zero();
-          for (int k = 0; k < K; ++k) any = Ops::bor(any, und[k]);
-          if (Ops::none(any)) break;
-        }
-        const V u = Ops::plane(ars, ctr, P);
-        for (int k = 0; k < K; ++k) {  // the same branch pattern for every group: predicted
-          if (a.maybe_thr[k] >> (31 - P) & 1) {
-            acc = Ops::or_andnot(acc, und[k], u);  // acc | (und & ~u)
-            und[k] = Ops::band(und[k], u);
-          } else {
-            und[k] = Ops::andnot(u, und[k]);  // und & ~u
-          }
-        }
+    for (int k = 0; k < K; ++k) und[k] = Ops::band(Ops::class_mask(a.maybe_class[k], b2, b1, b0), valid);
+    return acc;
+  }
+
+  // Planes kUnconditionalPlanes .. 31 for the spins left in und, stopping when none is left.
+  template <int K>
+  MSC_INLINE static V decide_tail(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, int64_t g, V* und) {
+    V acc = Ops::zero();
+    const typename Ops::Ctr ctr = Ops::counter(ars, g, a.colour, a.id);
+    for (int P = kUnconditionalPlanes; P < 32; ++P) {
+      if (Ops::none(any_of<K>(und))) break;
+      acc = plane_step<K>(a, ars, ctr, P, acc, und);
+    }
+    return acc;
+  }
+
+  template <int K>
+  MSC_INLINE static V any_of(const V* und) {
+    V any = und[0];
+    for (int k = 1; k < K; ++k) any = Ops::bor(any, und[k]);
+    return any;
+  }
+
+  // Compares plane P of the spins' uniforms with bit 31 - P of their class thresholds.
+  template <int K>
+  MSC_INLINE static V plane_step(const spinlab::msc::PassArgs& a, const typename Ops::Ars& ars, const typename Ops::Ctr& ctr, int P,
+                      V acc, V* und) {
+    const V u = Ops::plane(ars, ctr, P);
+    for (int k = 0; k < K; ++k) {  // the same branch pattern for every group: predicted
+      if (a.maybe_thr[k] >> (31 - P) & 1) {
+        acc = Ops::or_andnot(acc, und[k], u);  // acc | (und & ~u)
+        und[k] = Ops::band(und[k], u);
+      } else {
+        und[k] = Ops::andnot(u, und[k]);  // und & ~u
       }
     }
     return acc;

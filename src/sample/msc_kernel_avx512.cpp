@@ -5,6 +5,8 @@
 // simd_level_available(SimdLevel::Avx512).
 #include <immintrin.h>
 
+#include <vector>
+
 #include "sample/msc_engine.hpp"
 
 namespace spinlab::msc {
@@ -94,7 +96,7 @@ struct Cursor {
 // Neighbour words of the group at cursor c (flat words 8g .. 8g+7 of colour a.colour), as in the
 // scalar neighbours(). WC: W = 1, 2, 4, or a multiple of 8 (WC = 8).
 template <int WC>
-inline void neighbours(const PassArgs& a, const Cursor& c, V o, V nb[6]) {
+MSC_INLINE void neighbours(const PassArgs& a, const Cursor& c, V o, V nb[6]) {
   const MscGeometry& geo = a.geo;
   const uint64_t* O = a.other;
   const int64_t W = geo.W, L = geo.L, PW = L * W, base = 8 * c.g;
@@ -152,13 +154,54 @@ inline void neighbours(const PassArgs& a, const Cursor& c, V o, V nb[6]) {
 template <int WC, int K>
 void pass_wk(const PassArgs& a, int64_t g0, int64_t g1) {
   const Avx512Ops::Ars ars = Avx512Ops::make_ars(a.key);
-  for (Cursor c(a.geo, g0); c.g < g1; c.next<WC>(a.geo)) {
-    V nb[6];
+  // Groups with spins still undecided after the unconditional planes (~10% at beta_c) are
+  // finished after the sweep over the band: appending them without a branch keeps the main loop
+  // free of mispredicted exits. Deferring is exact: a pass only reads the other colour.
+  struct Pending {
+    int64_t g;
+    V und[K > 0 ? K : 1];
+  };
+  thread_local std::vector<Pending> pending;
+  if constexpr (K > 0) pending.resize(static_cast<size_t>(g1 - g0) + 1);
+  size_t np = 0;
+  auto push = [&](int64_t g, const V* und) {
+    if constexpr (K > 0) {
+      Pending& slot = pending[np];
+      slot.g = g;
+      for (int k = 0; k < K; ++k) slot.und[k] = und[k];
+      const V any = Engine::template any_of<K>(und);
+      np += _mm512_test_epi64_mask(any, any) != 0;
+    }
+  };
+  Cursor c(a.geo, g0);
+  for (; c.g + 1 < g1;) {  // two groups per step
+    V nb0[6], nb1[6], und0[K > 0 ? K : 1], und1[K > 0 ? K : 1], f0, f1;
+    const int64_t g = c.g;
+    const V s0 = load(a.self + 8 * g);
+    neighbours<WC>(a, c, load(a.other + 8 * g), nb0);
+    c.next<WC>(a.geo);
+    const V s1 = load(a.self + 8 * g + 8);
+    neighbours<WC>(a, c, load(a.other + 8 * g + 8), nb1);
+    c.next<WC>(a.geo);
+    Engine::template decide_head2<K>(a, ars, g, s0, nb0, s1, nb1, und0, und1, f0, f1);
+    _mm512_storeu_si512(a.self + 8 * g, _mm512_xor_si512(s0, f0));
+    _mm512_storeu_si512(a.self + 8 * g + 8, _mm512_xor_si512(s1, f1));
+    push(g, und0);
+    push(g + 1, und1);
+  }
+  if (c.g < g1) {
+    V nb[6], und[K > 0 ? K : 1];
     const V self = load(a.self + 8 * c.g);
     neighbours<WC>(a, c, load(a.other + 8 * c.g), nb);
-    const V flip = Engine::decide<K>(a, ars, c.g, self, nb);
+    const V flip = Engine::template decide_head<K>(a, ars, c.g, self, nb, und);
     _mm512_storeu_si512(a.self + 8 * c.g, _mm512_xor_si512(self, flip));
+    push(c.g, und);
   }
+  if constexpr (K > 0)
+    for (size_t i = 0; i < np; ++i) {
+      uint64_t* w = a.self + 8 * pending[i].g;
+      _mm512_storeu_si512(w, _mm512_xor_si512(load(w), Engine::template decide_tail<K>(a, ars, pending[i].g, pending[i].und)));
+    }
 }
 
 template <int WC>
