@@ -23,6 +23,8 @@ struct Avx512Ops {
   static V xor3(V a, V b, V c) { return _mm512_ternarylogic_epi64(a, b, c, 0x96); }
   static V maj(V a, V b, V c) { return _mm512_ternarylogic_epi64(a, b, c, 0xE8); }
   static V or_andnot(V acc, V und, V u) { return _mm512_ternarylogic_epi64(acc, und, u, 0xF4); }
+  static V and_andnot(V und, V u, V t) { return _mm512_ternarylogic_epi64(und, u, t, 0x20); }  // und & ~u & t
+  static V and_xnor(V und, V u, V t) { return _mm512_ternarylogic_epi64(und, u, t, 0x90); }    // und & ~(u ^ t)
   // Truth-table index of vpternlog is a*4 + b*2 + c, so class n is the table 1 << n.
   static V class_mask(int n, V b2, V b1, V b0) {
     switch (n) {
@@ -39,20 +41,24 @@ struct Avx512Ops {
   static bool none(V a) { return _mm512_test_epi64_mask(a, a) == 0; }
   struct Ars {
     V rk[ars::kRounds + 1];
+    V base;  // counters of blocks 0..3 of group 0, plane 0 (this pass's colour and sweep id)
     V plane[64];  // P << 2 in the low half of each 128-bit block
   };
   using Ctr = V;  // counter ^ k0 of the group's four blocks at plane 0
-  static Ars make_ars(const ars::Key& k) {
+  static Ars make_ars(const ars::Key& k, int c = 0, uint64_t id = 0) {
     Ars a;
+    const auto lo = static_cast<long long>(counter_lo(0, 0, 0, c));
+    const auto hi = static_cast<long long>(id);
+    a.base = _mm512_set_epi64(hi, lo | 3, hi, lo | 2, hi, lo | 1, hi, lo);
     for (int r = 0; r <= ars::kRounds; ++r)
       a.rk[r] = _mm512_broadcast_i32x4(_mm_set_epi64x(static_cast<long long>(k.hi[r]), static_cast<long long>(k.lo[r])));
     for (int P = 0; P < 64; ++P) a.plane[P] = _mm512_maskz_set1_epi64(0x55, static_cast<long long>(P) << 2);
     return a;
   }
-  static Ctr counter(const Ars& ars, int64_t g, int c, uint64_t id) {
-    const auto lo = static_cast<long long>(counter_lo(g, 0, 0, c));
-    const auto hi = static_cast<long long>(id);
-    return _mm512_xor_si512(_mm512_set_epi64(hi, lo | 3, hi, lo | 2, hi, lo | 1, hi, lo), ars.rk[0]);
+  // Counter ^ k0 of group g (make_ars must have been given this pass's colour and id).
+  static Ctr counter(const Ars& ars, int64_t g, int, uint64_t) {
+    const V ctr = _mm512_or_si512(ars.base, _mm512_maskz_set1_epi64(0x55, static_cast<long long>(counter_lo(g, 0, 0, 0))));
+    return _mm512_xor_si512(ctr, ars.rk[0]);
   }
   static V plane(const Ars& ars, Ctr ctr, int P) {
     V x = _mm512_xor_si512(ctr, ars.plane[P]);
@@ -153,7 +159,7 @@ MSC_INLINE void neighbours(const PassArgs& a, const Cursor& c, V o, V nb[6]) {
 
 template <int WC, int K>
 void pass_wk(const PassArgs& a, int64_t g0, int64_t g1) {
-  const Avx512Ops::Ars ars = Avx512Ops::make_ars(a.key);
+  const Avx512Ops::Ars ars = Avx512Ops::make_ars(a.key, a.colour, a.id);
   // Groups with spins still undecided after the unconditional planes (~10% at beta_c) are
   // finished after the sweep over the band: appending them without a branch keeps the main loop
   // free of mispredicted exits. Deferring is exact: a pass only reads the other colour.
@@ -256,7 +262,7 @@ Sums sums_avx512(const PassArgs& a, int64_t g0, int64_t g1) {
 }
 
 void randomize_avx512(const PassArgs& a, int64_t g0, int64_t g1) {
-  const Avx512Ops::Ars ars = Avx512Ops::make_ars(a.key);
+  const Avx512Ops::Ars ars = Avx512Ops::make_ars(a.key, a.colour, a.id);
   const V valid = _mm512_set1_epi64(static_cast<long long>(a.valid));
   for (int64_t g = g0; g < g1; ++g) {
     const V r = Avx512Ops::plane(ars, Avx512Ops::counter(ars, g, a.colour, a.id), 63);
