@@ -73,44 +73,46 @@ struct MscEngine {
                                       const V* nb0, V self1, const V* nb1, V* und0, V* und1, V& flip0, V& flip1) {
     flip0 = classify<K>(a, self0, nb0, und0);
     flip1 = classify<K>(a, self1, nb1, und1);
-    if constexpr (K == 2) {
-      // Two uncertain classes (Metropolis in 2D): one merged undecided mask per group, and the
-      // threshold bits of the plane as a 2-bit case (t = 0, class 0, class 1, both): 1-3 ops a
-      // plane instead of 2-4.
+    if constexpr (K >= 2) {
+      // Several uncertain classes: one merged undecided mask per group; the plane's threshold
+      // bits select t = the union of the classes whose bit is 1 (all-zero and all-one cases need
+      // no t): 1-3 ops a plane instead of 1-2 per class.
       const typename Ops::Ctr c0 = Ops::counter(ars, g, a.colour, a.id), c1 = Ops::counter(ars, g + 1, a.colour, a.id);
-      const V m00 = und0[0], m01 = und1[0], m10 = und0[1], m11 = und1[1];
-      V w0 = Ops::bor(m00, m10), w1 = Ops::bor(m01, m11);
-      const uint32_t t0 = a.maybe_thr[0], t1 = a.maybe_thr[1];
+      V w0 = und0[0], w1 = und1[0];
+      for (int k = 1; k < K; ++k) {
+        w0 = Ops::bor(w0, und0[k]);
+        w1 = Ops::bor(w1, und1[k]);
+      }
+      constexpr unsigned full = (1u << K) - 1;
       for (int P = 0; P < kUnconditionalPlanes; ++P) {
         const V u0 = Ops::plane(ars, c0, P), u1 = Ops::plane(ars, c1, P);
-        switch ((t0 >> (31 - P) & 1) | (t1 >> (31 - P) & 1) << 1) {
-          case 0:
-            w0 = Ops::andnot(u0, w0);
-            w1 = Ops::andnot(u1, w1);
-            break;
-          case 3:
-            flip0 = Ops::or_andnot(flip0, w0, u0);
-            w0 = Ops::band(w0, u0);
-            flip1 = Ops::or_andnot(flip1, w1, u1);
-            w1 = Ops::band(w1, u1);
-            break;
-          case 1:  // t = 1 for class 0 only
-            flip0 = Ops::bor(flip0, Ops::and_andnot(w0, u0, m00));
-            w0 = Ops::and_xnor(w0, u0, m00);
-            flip1 = Ops::bor(flip1, Ops::and_andnot(w1, u1, m01));
-            w1 = Ops::and_xnor(w1, u1, m01);
-            break;
-          default:  // t = 1 for class 1 only
-            flip0 = Ops::bor(flip0, Ops::and_andnot(w0, u0, m10));
-            w0 = Ops::and_xnor(w0, u0, m10);
-            flip1 = Ops::bor(flip1, Ops::and_andnot(w1, u1, m11));
-            w1 = Ops::and_xnor(w1, u1, m11);
+        unsigned code = 0;
+        for (int k = 0; k < K; ++k) code |= (a.maybe_thr[k] >> (31 - P) & 1u) << k;
+        if (code == 0) {
+          w0 = Ops::andnot(u0, w0);
+          w1 = Ops::andnot(u1, w1);
+        } else if (code == full) {
+          flip0 = Ops::or_andnot(flip0, w0, u0);
+          w0 = Ops::band(w0, u0);
+          flip1 = Ops::or_andnot(flip1, w1, u1);
+          w1 = Ops::band(w1, u1);
+        } else {
+          V t0 = Ops::zero(), t1 = Ops::zero();
+          for (int k = 0; k < K; ++k)
+            if (code >> k & 1) {
+              t0 = Ops::bor(t0, und0[k]);
+              t1 = Ops::bor(t1, und1[k]);
+            }
+          flip0 = Ops::bor(flip0, Ops::and_andnot(w0, u0, t0));
+          w0 = Ops::and_xnor(w0, u0, t0);
+          flip1 = Ops::bor(flip1, Ops::and_andnot(w1, u1, t1));
+          w1 = Ops::and_xnor(w1, u1, t1);
         }
       }
-      und0[0] = Ops::band(w0, m00);
-      und0[1] = Ops::band(w0, m10);
-      und1[0] = Ops::band(w1, m01);
-      und1[1] = Ops::band(w1, m11);
+      for (int k = 0; k < K; ++k) {
+        und0[k] = Ops::band(w0, und0[k]);
+        und1[k] = Ops::band(w1, und1[k]);
+      }
     } else if constexpr (K > 0) {
       const typename Ops::Ctr c0 = Ops::counter(ars, g, a.colour, a.id), c1 = Ops::counter(ars, g + 1, a.colour, a.id);
       for (int P = 0; P < kUnconditionalPlanes; ++P) {
