@@ -28,8 +28,8 @@ struct BenchOptions {
   std::function<void(double)> progress;  // fraction of rows done
 };
 
-/// The naive reference: one byte per spin, modulo neighbour indices, mt19937 and exp() per attempt
-/// (what a first Python/C port does). Sequential sites; periodic L^dim.
+/// The naive reference: one byte per spin, sites in typewriter order, neighbour tables, an
+/// exp(-beta dE) table and mt19937 (straightforward C). Periodic L^dim, J = 1.
 void naive_metropolis_sweep(std::vector<int8_t>& s, int64_t L, int dim, double beta, uint32_t& rng_state);
 
 /// Runs every row (see the file comment); 2D at beta_c = ln(1 + sqrt 2) / 2, 3D at 0.2216546.
