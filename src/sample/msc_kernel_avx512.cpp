@@ -131,10 +131,15 @@ MSC_INLINE void neighbours(const PassArgs& a, const Cursor& c, V o, V nb[6]) {
     __mmask8 pmask;
     if constexpr (WC == 1) {
       const int n = geo.bits;
-      const __m128i sh = _mm_cvtsi32_si128(n - 1);
-      right = _mm512_or_si512(_mm512_srli_epi64(o, 1), _mm512_sll_epi64(_mm512_and_si512(o, _mm512_set1_epi64(1)), sh));
-      left = _mm512_or_si512(_mm512_and_si512(_mm512_slli_epi64(o, 1), _mm512_set1_epi64(static_cast<long long>(a.valid))),
-                             _mm512_srl_epi64(o, sh));
+      if (n == 64) {  // L = 128: whole words, the row shifts are rotations
+        right = _mm512_ror_epi64(o, 1);
+        left = _mm512_rol_epi64(o, 1);
+      } else {
+        const __m128i sh = _mm_cvtsi32_si128(n - 1);
+        right = _mm512_or_si512(_mm512_srli_epi64(o, 1), _mm512_sll_epi64(_mm512_and_si512(o, _mm512_set1_epi64(1)), sh));
+        left = _mm512_or_si512(_mm512_and_si512(_mm512_slli_epi64(o, 1), _mm512_set1_epi64(static_cast<long long>(a.valid))),
+                               _mm512_srl_epi64(o, sh));
+      }
       pmask = p0 ? 0x55 : 0xAA;
     } else if constexpr (WC == 2) {
       const V other = _mm512_permutex_epi64(o, _MM_SHUFFLE(2, 3, 0, 1));
