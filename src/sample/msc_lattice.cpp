@@ -1,13 +1,12 @@
 // Multi-spin-coded lattice: geometry, packing, thresholds, SIMD dispatch and the two-colour sweep
-// over threads (OpenMP; any split of the groups gives the same bits, see msc_lattice.hpp).
+// over a ThreadTeam (any split of the groups gives the same bits, see msc_lattice.hpp).
 #include "sample/msc_lattice.hpp"
-
-#include <omp.h>
 
 #include <cmath>
 
 #include "core/error.hpp"
 #include "sample/msc_kernel.hpp"
+#include "sample/thread_team.hpp"
 
 namespace spinlab {
 
@@ -76,18 +75,16 @@ msc::PassArgs base_args(const MscGeometry& g) {
   return a;
 }
 
-// Runs f(g0, g1) over the groups [0, G) split in contiguous bands, one per thread.
+// Runs f(t, g0, g1) over the groups [0, G) split in contiguous bands, one per team member t.
+// Passes too small to pay for waking the team run on the caller alone.
 template <class F>
-void parallel_groups(int64_t G, int threads, F f) {
-  if (threads <= 1 || G < 16) {
-    f(int64_t{0}, G);
+void parallel_groups(int64_t G, ThreadTeam* team, F f) {
+  constexpr int64_t kMinGroupsPerThread = 512;  // 256 Ki spins
+  if (!team || team->size() == 1 || G < 2 * kMinGroupsPerThread) {
+    f(0, int64_t{0}, G);
     return;
   }
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    f(G * t / nt, G * (t + 1) / nt);
-  }
+  team->run([&](int t, int n) { f(t, G * t / n, G * (t + 1) / n); });
 }
 
 }  // namespace
@@ -106,10 +103,11 @@ void MscLattice::randomize(Rng& rng, int threads) {
   msc::PassArgs a = base_args(g_);
   a.key = ars::make_key(rng.seed(), rng.stream());
   a.id = rng.take_blocks(1);
+  std::unique_ptr<ThreadTeam> team = threads > 1 ? std::make_unique<ThreadTeam>(threads) : nullptr;
   for (int c = 0; c < 2; ++c) {
     a.colour = c;
     a.self = colour(c);
-    parallel_groups(g_.words / 8, threads, [&](int64_t g0, int64_t g1) {
+    parallel_groups(g_.words / 8, team.get(), [&](int, int64_t g0, int64_t g1) {
       if (simd_level_available(SimdLevel::Avx512))
         msc::randomize_avx512(a, g0, g1);
       else
@@ -168,8 +166,11 @@ MscUpdate::MscUpdate(const MscGeometry& g, MscRule rule, double J, double beta, 
   set_threads(threads);
 }
 
+MscUpdate::~MscUpdate() = default;
+
 void MscUpdate::set_threads(int threads) {
-  if (threads < 1) throw InputError("--threads must be >= 1");
+  if (threads < 1 || threads > 1024) throw InputError("--threads must be between 1 and 1024");
+  if (threads != threads_ || (threads > 1 && !team_)) team_ = threads > 1 ? std::make_unique<ThreadTeam>(threads) : nullptr;
   threads_ = threads;
 }
 
@@ -208,7 +209,7 @@ void MscUpdate::colour_pass(MscLattice& lat, int c, uint64_t seed, uint64_t stre
     }
   }
   const auto level = level_;
-  parallel_groups(g_.words / 8, threads_, [&](int64_t g0, int64_t g1) {
+  parallel_groups(g_.words / 8, team_.get(), [&](int, int64_t g0, int64_t g1) {
     switch (level) {
       case SimdLevel::Avx512: msc::pass_avx512(a, g0, g1); break;
       case SimdLevel::Avx2: msc::pass_avx2(a, g0, g1); break;
@@ -232,11 +233,10 @@ MscTotals MscUpdate::measure(const MscLattice& lat) const {
   a.other = lat.colour(1);
   const int64_t G = g_.words / 8;
   int64_t up = 0, differ = 0;
-  const int nt = threads_ > 1 && G >= 16 ? threads_ : 1;
+  const int nt = team_ ? team_->size() : 1;
   std::vector<msc::Sums> part(nt);
   std::vector<int64_t> up1(nt, 0);
-  parallel_groups(G, nt, [&](int64_t g0, int64_t g1) {
-    const int t = nt > 1 ? omp_get_thread_num() : 0;
+  parallel_groups(G, team_.get(), [&](int t, int64_t g0, int64_t g1) {
     switch (level_) {
       case SimdLevel::Avx512: part[t] = msc::sums_avx512(a, g0, g1); break;
       case SimdLevel::Avx2: part[t] = msc::sums_avx2(a, g0, g1); break;

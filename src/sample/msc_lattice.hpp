@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@
 #include "core/rng.hpp"
 
 namespace spinlab {
+
+class ThreadTeam;
 
 enum class SimdLevel { Scalar, Avx2, Avx512 };
 /// "scalar", "avx2", "avx512".
@@ -103,6 +106,7 @@ class MscUpdate {
   /// this CPU lacks.
   MscUpdate(const MscGeometry& g, MscRule rule, double J, double beta, SimdLevel level = best_simd_level(),
             int threads = 1);
+  ~MscUpdate();
   void set_beta(double beta);
   double beta() const { return beta_; }
   void set_threads(int threads);
@@ -127,6 +131,7 @@ class MscUpdate {
   double J_, beta_ = 0.0;
   SimdLevel level_;
   int threads_ = 1;
+  std::unique_ptr<ThreadTeam> team_;  // threads_ > 1: the bands of a pass run on it
   uint64_t thr_[8] = {};
 };
 
