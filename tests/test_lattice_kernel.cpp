@@ -12,6 +12,7 @@
 #include "sample/lattice_checkerboard.hpp"
 #include "sample/move.hpp"
 #include "sample/single_spin.hpp"
+#include "test_util.hpp"
 
 using namespace spinlab;
 
@@ -337,15 +338,12 @@ TEST(LatticeKernel, CubicWithFieldVsGenericPath) {
   o.seed = 901;
   SimulationResult gen = simulate(m, o);
   EXPECT_EQ(gen.kernel, "csr-table");
-  auto zdiff = [](const Estimate& a, const Estimate& b) {
-    return (a.mean - b.mean) / std::sqrt(a.error * a.error + b.error * b.error);
-  };
   for (size_t k = 0; k < o.betas.size(); ++k) {
     const auto &a = fast.points[k], &b = gen.points[k];
     const std::string tag = "beta=" + std::to_string(a.beta);
-    EXPECT_LT(std::fabs(zdiff(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag << " E/N";
-    EXPECT_LT(std::fabs(zdiff(a.magnetization_per_spin, b.magnetization_per_spin)), 4.0) << tag << " M/N";
-    EXPECT_LT(std::fabs(zdiff(a.specific_heat, b.specific_heat)), 4.0) << tag << " C/N";
-    EXPECT_LT(std::fabs(zdiff(a.susceptibility, b.susceptibility)), 4.0) << tag << " chi";
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag << " E/N";
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.magnetization_per_spin, b.magnetization_per_spin)), 4.0) << tag << " M/N";
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.specific_heat, b.specific_heat)), 4.0) << tag << " C/N";
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.susceptibility, b.susceptibility)), 4.0) << tag << " chi";
   }
 }

@@ -247,16 +247,13 @@ TEST(MscUpdate, Cubic8VsGenericPath) {
   o.sweeps = 40000;
   o.seed = 32;
   const SimulationResult gen = simulate(m, o);
-  auto zdiff = [](const Estimate& a, const Estimate& b) {
-    return (a.mean - b.mean) / std::sqrt(a.error * a.error + b.error * b.error);
-  };
   for (size_t k = 0; k < o.betas.size(); ++k) {
     const auto &a = fast.points[k], &b = gen.points[k];
     const std::string tag = "beta=" + std::to_string(a.beta);
-    EXPECT_LT(std::fabs(zdiff(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag << " E/N";
-    EXPECT_LT(std::fabs(zdiff(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin)), 4.0) << tag << " |M|/N";
-    EXPECT_LT(std::fabs(zdiff(a.specific_heat, b.specific_heat)), 4.0) << tag << " C/N";
-    EXPECT_LT(std::fabs(zdiff(a.susceptibility, b.susceptibility)), 4.0) << tag << " chi";
+    EXPECT_LT(std::fabs(testing::z_difference(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag << " E/N";
+    EXPECT_LT(std::fabs(testing::z_difference(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin)), 4.0) << tag << " |M|/N";
+    EXPECT_LT(std::fabs(testing::z_difference(a.specific_heat, b.specific_heat)), 4.0) << tag << " C/N";
+    EXPECT_LT(std::fabs(testing::z_difference(a.susceptibility, b.susceptibility)), 4.0) << tag << " chi";
   }
 }
 

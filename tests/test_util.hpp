@@ -27,4 +27,9 @@ inline void expect_z(const Estimate& e, double exact, const std::string& what) {
       << what << ": " << e.mean << " +- " << e.error << " exact " << exact;
 }
 
+/// (a - b) in units of their combined error: two independent estimates of the same quantity.
+inline double z_difference(const Estimate& a, const Estimate& b) {
+  return (a.mean - b.mean) / std::sqrt(a.error * a.error + b.error * b.error);
+}
+
 }  // namespace spinlab::testing

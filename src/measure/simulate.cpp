@@ -41,8 +41,8 @@ ObservableSet build_observables(const IsingModel& model, const SimulationOptions
   return set;
 }
 
-void validate(const IsingModel& model, const SimulationOptions& o) {
-  if (model.size() < 1) throw InputError("the model has no spins");
+// The checks that do not depend on the model; n = number of spins.
+void validate_run(int64_t n, const SimulationOptions& o) {
   if (o.betas.empty()) throw InputError("--beta: no inverse temperature given");
   for (double b : o.betas)
     if (!std::isfinite(b) || b < 0.0) throw InputError("--beta: values must be finite and >= 0");
@@ -51,9 +51,14 @@ void validate(const IsingModel& model, const SimulationOptions& o) {
   if (o.measure_every < 1) throw InputError("--measure-every must be >= 1");
   if (o.sweeps / o.measure_every < 2) throw InputError("fewer than 2 measurements: raise --sweeps");
   if (o.threads < 1) throw InputError("--threads must be >= 1");
-  if (o.init == InitialState::Given && static_cast<int32_t>(o.initial_state.size()) != model.size())
-    throw InputError("initial state has " + std::to_string(o.initial_state.size()) + " spins, model has " +
-                     std::to_string(model.size()));
+  if (o.init == InitialState::Given && static_cast<int64_t>(o.initial_state.size()) != n)
+    throw InputError("initial state has " + std::to_string(o.initial_state.size()) + " spins, the model has " +
+                     std::to_string(n));
+}
+
+void validate(const IsingModel& model, const SimulationOptions& o) {
+  if (model.size() < 1) throw InputError("the model has no spins");
+  validate_run(model.size(), o);
 }
 
 // Index of a named series for covariances: builtins as totals, then user components.
@@ -257,16 +262,7 @@ SimulationResult simulate_packed(const PackedLattice& spec, const SimulationOpti
   if (!packed_path_applies(o, &why)) throw InputError("packed lattice path: " + why);
   const MscGeometry geo = MscGeometry::make(spec.dim, spec.L);
   const int64_t n = geo.spins();
-  if (o.betas.empty()) throw InputError("--beta: no inverse temperature given");
-  for (double b : o.betas)
-    if (!std::isfinite(b) || b < 0.0) throw InputError("--beta: values must be finite and >= 0");
-  if (o.sweeps < 2) throw InputError("--sweeps must be at least 2");
-  if (o.therm < 0) throw InputError("--therm must be >= 0");
-  if (o.measure_every < 1) throw InputError("--measure-every must be >= 1");
-  if (o.sweeps / o.measure_every < 2) throw InputError("fewer than 2 measurements: raise --sweeps");
-  if (o.threads < 1) throw InputError("--threads must be >= 1");
-  if (o.init == InitialState::Given && static_cast<int64_t>(o.initial_state.size()) != n)
-    throw InputError("initial state has " + std::to_string(o.initial_state.size()) + " spins, lattice has " + std::to_string(n));
+  validate_run(n, o);
   const MscRule rule = o.algo == "metropolis" ? MscRule::Metropolis : MscRule::HeatBath;
 
   SimulationResult result;

@@ -19,6 +19,22 @@
 
 #define MSC_INLINE [[gnu::always_inline]] inline
 
+// Calls f.template operator()<K>() with K = n (0 .. 7): the kernels are instantiated per number
+// of uncertain classes, so that their masks live in registers.
+template <class F>
+void with_class_count(int n, F&& f) {
+  switch (n) {
+    case 0: return f.template operator()<0>();
+    case 1: return f.template operator()<1>();
+    case 2: return f.template operator()<2>();
+    case 3: return f.template operator()<3>();
+    case 4: return f.template operator()<4>();
+    case 5: return f.template operator()<5>();
+    case 6: return f.template operator()<6>();
+    default: return f.template operator()<7>();
+  }
+}
+
 template <class Ops>
 struct MscEngine {
   // A 512-spin group almost never settles in fewer than ~log2(512) planes; the first planes run

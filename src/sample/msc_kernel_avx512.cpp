@@ -217,16 +217,7 @@ void pass_wk(const PassArgs& a, int64_t g0, int64_t g1) {
 
 template <int WC>
 void pass_w(const PassArgs& a, int64_t g0, int64_t g1) {
-  switch (a.nmaybe) {
-    case 0: return pass_wk<WC, 0>(a, g0, g1);
-    case 1: return pass_wk<WC, 1>(a, g0, g1);
-    case 2: return pass_wk<WC, 2>(a, g0, g1);
-    case 3: return pass_wk<WC, 3>(a, g0, g1);
-    case 4: return pass_wk<WC, 4>(a, g0, g1);
-    case 5: return pass_wk<WC, 5>(a, g0, g1);
-    case 6: return pass_wk<WC, 6>(a, g0, g1);
-    default: return pass_wk<WC, 7>(a, g0, g1);
-  }
+  with_class_count(a.nmaybe, [&]<int K>() { pass_wk<WC, K>(a, g0, g1); });
 }
 
 template <int WC>

@@ -103,16 +103,7 @@ void pass_k(const PassArgs& a, int64_t g0, int64_t g1) {
 }  // namespace
 
 void pass_scalar(const PassArgs& a, int64_t g0, int64_t g1) {
-  switch (a.nmaybe) {
-    case 0: return pass_k<0>(a, g0, g1);
-    case 1: return pass_k<1>(a, g0, g1);
-    case 2: return pass_k<2>(a, g0, g1);
-    case 3: return pass_k<3>(a, g0, g1);
-    case 4: return pass_k<4>(a, g0, g1);
-    case 5: return pass_k<5>(a, g0, g1);
-    case 6: return pass_k<6>(a, g0, g1);
-    default: return pass_k<7>(a, g0, g1);
-  }
+  with_class_count(a.nmaybe, [&]<int K>() { pass_k<K>(a, g0, g1); });
 }
 
 Sums sums_scalar(const PassArgs& a, int64_t g0, int64_t g1) {
