@@ -1,0 +1,132 @@
+// Ground-state solvers: exact ground states of small random instances (by enumeration), the
+// schedule and parameter checks, and reproducibility.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "exact/enumerate.hpp"
+#include "solve/anneal.hpp"
+#include "solve/tabu.hpp"
+
+namespace spinlab {
+namespace {
+
+// N = 20, every pair coupled with J = +-1 (an SK instance up to the 1/sqrt(N) scale), and for
+// odd seeds integer fields: a frustrated landscape with many near-degenerate states.
+IsingModel random_pm_instance(uint64_t seed) {
+  Rng rng(seed, 77);
+  const int32_t n = 20;
+  std::vector<Edge> e;
+  for (int32_t i = 0; i < n; ++i)
+    for (int32_t j = i + 1; j < n; ++j) e.push_back({i, j, rng.below(2) ? 1.0 : -1.0});
+  std::vector<double> h(n, 0.0);
+  if (seed % 2)
+    for (auto& x : h) x = static_cast<double>(static_cast<int>(rng.below(3)) - 1);
+  return IsingModel(Graph::from_edges(n, e), h);
+}
+
+// Annealing and tabu search each find the exact ground state of 50 instances.
+TEST(GroundState, AnnealAndTabuFindTheExactGroundStateOf50RandomInstances) {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    const IsingModel m = random_pm_instance(seed);
+    const double exact = enumerate_exact(m, 1.0).ground_energy;
+    AnnealOptions o;
+    o.num_reads = 8;
+    o.num_sweeps = 300;
+    o.seed = seed;
+    const AnnealResult r = anneal(m, o);
+    EXPECT_DOUBLE_EQ(r.best_energy, exact) << "anneal, instance " << seed;
+    EXPECT_DOUBLE_EQ(m.energy(r.best_state), r.best_energy);
+    EXPECT_EQ(r.kernel, "int-table");
+    EXPECT_EQ(r.reads_done, 8);
+    Rng rng(seed, 0);
+    TabuOptions t;
+    t.max_iterations = 5000;
+    const TabuResult q = tabu_search(m, hot_state(m.size(), rng), t, rng);
+    EXPECT_DOUBLE_EQ(q.best_energy, exact) << "tabu, instance " << seed;
+    EXPECT_DOUBLE_EQ(m.energy(q.best_state), q.best_energy);
+  }
+}
+
+TEST(Anneal, RealCouplingsUseTheDoubleKernelAndStillFindTheGroundState) {
+  Rng rng(3, 1);
+  std::vector<Edge> e;
+  for (int32_t i = 0; i < 14; ++i)
+    for (int32_t j = i + 1; j < 14; ++j) e.push_back({i, j, rng.uniform() - 0.5});
+  const IsingModel m(Graph::from_edges(14, e));
+  AnnealOptions o;
+  o.num_reads = 8;
+  o.num_sweeps = 500;
+  const AnnealResult r = anneal(m, o);
+  EXPECT_EQ(r.kernel, "double");
+  EXPECT_NEAR(r.best_energy, enumerate_exact(m, 1.0).ground_energy, 1e-12);
+}
+
+TEST(Anneal, ResultsDependOnTheSeedNotTheThreads) {
+  const IsingModel m = random_pm_instance(4);
+  AnnealOptions o;
+  o.num_reads = 6;
+  o.num_sweeps = 20;  // short: the reads end in different states
+  o.threads = 1;
+  const AnnealResult a = anneal(m, o);
+  o.threads = 3;
+  const AnnealResult b = anneal(m, o);
+  EXPECT_EQ(a.read_energies, b.read_energies);
+  EXPECT_EQ(a.best_state, b.best_state);
+  o.seed = 2;
+  EXPECT_NE(anneal(m, o).read_energies, a.read_energies);
+}
+
+TEST(Anneal, SchedulesAndBadOptions) {
+  AnnealOptions o;
+  o.num_sweeps = 5;
+  auto g = anneal_schedule(o, {0.1, 10.0});
+  ASSERT_EQ(g.size(), 5u);
+  EXPECT_DOUBLE_EQ(g.front(), 0.1);
+  EXPECT_NEAR(g.back(), 10.0, 1e-12);
+  EXPECT_NEAR(g[2], 1.0, 1e-12);  // geometric midpoint
+  o.beta_schedule_type = "linear";
+  EXPECT_NEAR(anneal_schedule(o, {0.1, 10.0})[2], 5.05, 1e-12);
+  o.beta_schedule_type = "cosine";
+  EXPECT_THROW(anneal_schedule(o, {0.1, 10.0}), InputError);
+  o.beta_schedule_type = "geometric";
+  EXPECT_THROW(anneal_schedule(o, {0.0, 10.0}), InputError);
+  EXPECT_THROW(anneal_schedule(o, {2.0, 1.0}), InputError);
+  o.beta_schedule_type = "custom";
+  o.beta_schedule = {0.1, std::nan("")};
+  EXPECT_THROW(anneal_schedule(o, {0.1, 1.0}), InputError);
+  // neal's rule: the largest possible dE flips with p = 1/2 at beta_hot, the smallest with 1/100
+  // at beta_cold.
+  const IsingModel m = random_pm_instance(2);  // no fields, |J| = 1, 19 neighbours each
+  const auto [hot, cold] = default_beta_range(m);
+  EXPECT_NEAR(std::exp(-hot * 2 * 19), 0.5, 1e-12);
+  EXPECT_NEAR(std::exp(-cold * 2 * 1), 0.01, 1e-12);
+  AnnealOptions bad;
+  bad.num_reads = 0;
+  EXPECT_THROW(anneal(m, bad), InputError);
+}
+
+TEST(Anneal, TimeLimitAndTargetStopEarlyWithPartialResults) {
+  const IsingModel m = random_pm_instance(6);
+  const double exact = enumerate_exact(m, 1.0).ground_energy;
+  AnnealOptions o;
+  o.num_reads = 1000000;
+  o.num_sweeps = 200;
+  o.target_energy = exact;
+  const AnnealResult r = anneal(m, o);
+  EXPECT_TRUE(r.reached_target);
+  EXPECT_DOUBLE_EQ(r.best_energy, exact);
+  EXPECT_LT(r.reads_done, 1000000);
+  o.target_energy.reset();
+  o.time_limit_s = 0.05;
+  const AnnealResult t = anneal(m, o);
+  EXPECT_TRUE(t.stopped_by_time);
+  EXPECT_LT(t.time_s, 1.0);
+  EXPECT_GT(t.sweeps_done, 0);
+  EXPECT_DOUBLE_EQ(m.energy(t.best_state), t.best_energy);
+}
+
+}  // namespace
+}  // namespace spinlab
