@@ -8,6 +8,7 @@
 #include "core/rng.hpp"
 #include "exact/enumerate.hpp"
 #include "solve/anneal.hpp"
+#include "solve/ground_state.hpp"
 #include "solve/tabu.hpp"
 
 namespace spinlab {
@@ -126,6 +127,43 @@ TEST(Anneal, TimeLimitAndTargetStopEarlyWithPartialResults) {
   EXPECT_LT(t.time_s, 1.0);
   EXPECT_GT(t.sweeps_done, 0);
   EXPECT_DOUBLE_EQ(m.energy(t.best_state), t.best_energy);
+}
+
+}  // namespace
+}  // namespace spinlab
+
+namespace spinlab {
+namespace {
+
+TEST(GroundState, PortfolioFindsGroundStatesAndHonoursStops) {
+  for (const char* algo : {"auto", "anneal", "tabu"})
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      const IsingModel m = random_pm_instance(seed);
+      const double exact = enumerate_exact(m, 1.0).ground_energy;
+      GroundStateOptions o;
+      o.algo = algo;
+      o.seed = seed;
+      o.threads = 2;
+      o.time_limit_s = 5.0;
+      o.target_energy = exact;
+      const GroundStateResult r = solve_ground_state(m, o);
+      EXPECT_TRUE(r.reached_target) << algo << " instance " << seed;
+      EXPECT_DOUBLE_EQ(r.energy, exact) << algo;
+      EXPECT_DOUBLE_EQ(m.energy(r.state), r.energy);
+      EXPECT_LT(r.time_s, 5.0);
+    }
+  // Without a reachable target the time limit ends the run, with the work done reported.
+  GroundStateOptions o;
+  o.time_limit_s = 0.2;
+  o.target_energy = -1e9;
+  const GroundStateResult r = solve_ground_state(random_pm_instance(3), o);
+  EXPECT_TRUE(r.stopped_by_time);
+  EXPECT_FALSE(r.reached_target);
+  EXPECT_GT(r.reads, 0);
+  EXPECT_GT(r.sweeps + r.tabu_iterations, 0);
+  EXPECT_LT(r.time_s, 1.0);
+  o.algo = "greedy";
+  EXPECT_THROW(solve_ground_state(random_pm_instance(3), o), InputError);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ namespace spinlab {
 struct TabuOptions {
   int64_t max_iterations = std::numeric_limits<int64_t>::max();
   int64_t stall_iterations = 0;     // restart after this many without a new best; 0: 20 N
-  int32_t tenure_base = 0;          // tabu tenure = base + uniform{0..tenure_rand}; 0: N / 100 + 7
+  int32_t tenure_base = 0;          // tabu tenure = base + uniform{0..tenure_rand}; 0: N / 10 + 3
   int32_t tenure_rand = 10;
   double perturb_fraction = 0.05;   // spins flipped at random when restarting from the best
   double time_limit_s = std::numeric_limits<double>::infinity();
