@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   register_demo(app, action);
   register_list(app, action);
   register_bench(app, action);
+  register_maxcut(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

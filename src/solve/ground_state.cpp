@@ -25,6 +25,7 @@ struct Best {
   const GroundStateOptions* o;
   Clock::time_point t0, last;
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> runs{0};  // runs started (the progress callback's work count)
   int64_t best_run = std::numeric_limits<int64_t>::max();
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -49,7 +50,7 @@ struct Best {
         r->time_to_best_s = elapsed();
         if (o->progress) {
           last = Clock::now();
-          o->progress(e, r->time_to_best_s, r->reads);
+          o->progress(e, r->time_to_best_s, runs.load());
         }
       }
     }
@@ -63,7 +64,7 @@ struct Best {
     std::unique_lock lock(mu, std::try_to_lock);
     if (lock.owns_lock() && Clock::now() - last > std::chrono::milliseconds(500)) {
       last = Clock::now();
-      o->progress(r->energy, elapsed(), r->reads);
+      o->progress(r->energy, elapsed(), runs.load());
     }
   }
 };
@@ -102,7 +103,8 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
   best.r = &r;
   best.o = &o;
   best.t0 = best.last = Clock::now();
-  std::atomic<int64_t> next_run{0}, sweeps{0}, iterations{0};
+  std::atomic<int64_t>& next_run = best.runs;
+  std::atomic<int64_t> sweeps{0}, iterations{0};
   auto worker = [&] {
     while (!best.done()) {
       const int64_t run = next_run++;
