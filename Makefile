@@ -7,7 +7,7 @@ DEB_PACKAGES := cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev libran
                 libcli11-dev nlohmann-json3-dev libfmt-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench bench-micro gset clean
 
 all: build
 
@@ -35,8 +35,16 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE validate
 
+# Kernel throughput table (`spinlab bench`, about a minute) and the Google Benchmark micro rows.
 bench: build
+	./$(BUILD)/spinlab bench
+
+bench-micro: build
 	./$(BUILD)/spinlab_bench --benchmark_min_time=0.2
+
+# The Gset MaxCut table of the README (GSET_ARGS e.g. "--seeds 3 --time-limit 5").
+gset: build
+	/usr/bin/python3 bench/gset.py --binary ./$(BUILD)/spinlab $(GSET_ARGS)
 
 clean:
 	rm -rf $(BUILD)
