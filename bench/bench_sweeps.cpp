@@ -9,6 +9,7 @@
 
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
+#include "sample/cluster_lattice.hpp"
 #include "sample/lattice_checkerboard.hpp"
 #include "sample/move.hpp"
 #include "sample/msc_lattice.hpp"
@@ -144,10 +145,13 @@ void BM_ClusterPerSample(benchmark::State& state, const char* algo, int dim = 2)
 // relaxes within a few sweeps). Wolff stays in its tuning mode, where a sweep is clusters until
 // N spins flipped: frozen after so short a warm-up, the clusters per sweep would be tuned to the
 // small clusters of a disordered start. tau_int is left to BM_ClusterPerSample.
-void BM_ClusterSweep(benchmark::State& state, const char* algo, int dim) {
+// impl: the lattice Swendsen-Wang path (Scalar: the portable fallback) instead of make_move.
+void BM_ClusterSweep(benchmark::State& state, const char* algo, int dim,
+                     LatticeKernelImpl impl = LatticeKernelImpl::Auto) {
   const int L = static_cast<int>(state.range(0));
   IsingModel m = IsingModel::on_lattice(lattice_of(dim, L));
-  auto move = make_move(algo, m, dim == 2 ? kBetaC : 0.2216544);
+  const double beta = dim == 2 ? kBetaC : 0.2216544;
+  auto move = impl == LatticeKernelImpl::Auto ? make_move(algo, m, beta) : make_lattice_swendsen_wang(m, beta, impl);
   Rng rng(2, 0);
   auto s = hot_state(m.size(), rng);
   for (int t = 0; t < 16; ++t) move->sweep(s, rng);
@@ -156,7 +160,7 @@ void BM_ClusterSweep(benchmark::State& state, const char* algo, int dim) {
                                                       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["spins_per_ns"] = benchmark::Counter(static_cast<double>(m.size()) * state.iterations() * 1e-9,
                                                       benchmark::Counter::kIsRate);
-  state.SetLabel(std::string(algo) + " " + move->kernel());
+  state.SetLabel(std::string(algo) + " " + move->kernel() + (impl == LatticeKernelImpl::Scalar ? " scalar" : ""));
 }
 
 // The multi-spin-coded (1 bit per spin) 2D Metropolis sweep on its packed state, 1 thread.
@@ -194,6 +198,7 @@ BENCHMARK_CAPTURE(BM_ClusterPerSample, sw, "sw")->Arg(64)->Arg(256)->Iterations(
 BENCHMARK_CAPTURE(BM_ClusterPerSample, wolff_3d, "wolff", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterPerSample, sw_3d, "sw", 3)->Arg(32)->Arg(64)->Iterations(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterSweep, sw, "sw", 2)->Arg(256)->Arg(4096)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ClusterSweep, sw_scalar, "sw", 2, LatticeKernelImpl::Scalar)->Arg(4096)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterSweep, wolff, "wolff", 2)->Arg(256)->Arg(4096)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterSweep, sw_3d, "sw", 3)->Arg(256)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ClusterSweep, wolff_3d, "wolff", 3)->Arg(256)->Unit(benchmark::kMillisecond);

@@ -3,10 +3,12 @@
 // fields, a vertex with more neighbours than the unrolled loops take), against exact results;
 // and the batched random words: a fixed (seed, stream) gives a fixed trajectory. The lattice
 // Swendsen-Wang kernel ("lattice-uf") against enumeration, Kaufman, the CSR move and a naive
-// union-find written here from the documented word layout.
+// union-find written here from the documented word layout, its scalar path against its AVX-512
+// path; the lattice Wolff kernel ("lattice-stack") against enumeration, Kaufman and the CSR move.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -181,39 +183,73 @@ Lattice torus(int dim, int32_t a, int32_t b, int32_t c = 1) {
 }
 
 // One Swendsen-Wang sweep as cluster_lattice.hpp documents it, the slow way: Philox words from
-// the scalar generator, a union-find over sites, runs numbered in site order, one coin per cluster
-// indexed by its smallest run.
+// the scalar generator, each bond compared with the threshold bit by bit, a union-find over sites,
+// runs numbered in site order, one coin per cluster indexed by its smallest run.
 void reference_sw_sweep(const Lattice& lat, double beta, std::vector<Spin>& s, Rng& rng) {
   const int D = lat.dim();
   const int32_t L0 = lat.extent(0);
   const auto n = static_cast<int32_t>(lat.num_sites());
   const int32_t rows = n / L0;
-  const int64_t Q = (int64_t{D} * L0 + 63) / 64 * 64;
-  const uint64_t bond_first = rng.take_blocks(static_cast<uint64_t>(rows * Q / 4));
   const uint64_t coin_first = rng.take_blocks(16 * static_cast<uint64_t>((n + 2047) / 2048));
-  std::vector<uint32_t> u(static_cast<size_t>(rows * Q)), coin(static_cast<size_t>((n + 2047) / 2048 * 64));
-  philox_batch::generate_scalar(rng.seed(), rng.stream(), bond_first, u.size() / 64, u.data());
+  std::vector<uint32_t> coin(static_cast<size_t>((n + 2047) / 2048 * 64));
   philox_batch::generate_scalar(rng.seed(), rng.stream(), coin_first, coin.size() / 64, coin.data());
   const uint64_t thr = acceptance_threshold(-std::expm1(-2.0 * beta));
+  // The bond words: unread ones first; a batch of 1024 blocks when fewer than 32 are unread.
+  std::vector<uint64_t> words;
+  size_t next = 0;
+  auto before_group = [&] {
+    if (words.size() - next >= 32) return;
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(next));
+    next = 0;
+    std::vector<uint32_t> u(4096);
+    philox_batch::generate_scalar(rng.seed(), rng.stream(), rng.take_blocks(1024), 64, u.data());
+    for (size_t j = 0; j < 2048; ++j) words.push_back(u[2 * j] | static_cast<uint64_t>(u[2 * j + 1]) << 32);
+  };
+  std::vector<char> active(static_cast<size_t>(n) * D, 0);  // bond (i, d)
+  for (int32_t r = 0; r < rows; ++r)
+    for (int32_t x0 = 0; x0 < L0; x0 += 64)
+      for (int d = 0; d < D; ++d) {
+        std::vector<int32_t> lanes;  // sites i of the group's bonds whose spins agree
+        for (int32_t x = x0; x < std::min(L0, x0 + 64); ++x) {
+          const int32_t i = r * L0 + x;
+          if (s[i] == s[lat.neighbor(i, d, +1)]) lanes.push_back(i);
+        }
+        if (thr == 0) continue;
+        if (thr >= (uint64_t{1} << 32)) {
+          for (int32_t i : lanes) active[static_cast<size_t>(i) * D + d] = 1;
+          continue;
+        }
+        before_group();
+        // Bit by bit, most significant first, while a lane is undecided and T has set bits left.
+        const int bits = 32 - std::countr_zero(thr);
+        std::vector<int32_t> undecided = lanes;
+        for (int b = 0; b < bits && !undecided.empty(); ++b) {
+          const uint64_t word = words[next++];
+          const int tb = static_cast<int>((thr >> (31 - b)) & 1u);
+          std::vector<int32_t> still;
+          for (int32_t i : undecided) {
+            const int ub = static_cast<int>((word >> (i % L0 - x0)) & 1u);
+            if (ub < tb) active[static_cast<size_t>(i) * D + d] = 1;  // u < T
+            else if (ub == tb && b + 1 < bits) still.push_back(i);   // equal at T's last set bit: u >= T
+          }
+          undecided = still;
+        }
+      }
   std::vector<int32_t> parent(n), run(n), smallest(n, n);
   for (int32_t i = 0; i < n; ++i) parent[i] = i;
   auto find = [&](int32_t i) {
     while (parent[i] != i) i = parent[i];
     return i;
   };
-  std::vector<char> xbond(n, 0);
   for (int32_t i = 0; i < n; ++i)
     for (int d = 0; d < D; ++d) {
-      const int32_t j = lat.neighbor(i, d, +1);
-      const int64_t word = int64_t{i / L0} * Q + int64_t{d} * L0 + i % L0;
-      if (s[i] != s[j] || u[word] >= thr) continue;
-      if (d == 0) xbond[i] = 1;
-      const int32_t a = find(i), b = find(j);
+      if (!active[static_cast<size_t>(i) * D + d]) continue;
+      const int32_t a = find(i), b = find(lat.neighbor(i, d, +1));
       parent[std::max(a, b)] = std::min(a, b);
     }
   int32_t runs = -1;
   for (int32_t i = 0; i < n; ++i) {
-    if (i % L0 == 0 || !xbond[i - 1]) ++runs;
+    if (i % L0 == 0 || !active[static_cast<size_t>(i - 1) * D]) ++runs;
     run[i] = runs;
   }
   for (int32_t i = 0; i < n; ++i) smallest[find(i)] = std::min(smallest[find(i)], run[i]);
@@ -238,11 +274,14 @@ TEST(LatticeSwendsenWang, AppliesToUniformPeriodicLatticesWithoutField) {
 }
 
 // Bit for bit the naive sweep above: rows of one partial word (5, 70 = 64 + 6 sites), of whole
-// words (128), 2D and 3D, every seam, at beta_c and beyond (nearly every bond active).
+// words (128), 2D and 3D, every seam, at beta_c and beyond (nearly every bond active), and the
+// thresholds that read no words (beta = 0: T = 0; beta = 400: T = 2^32). 200 x 40 reads several
+// batches per sweep.
 TEST(LatticeSwendsenWang, MatchesNaiveUnionFindBitForBit) {
   const std::vector<std::pair<Lattice, double>> cases = {
-      {torus(2, 5, 3), 0.44}, {torus(2, 70, 9), 0.4406868}, {torus(2, 128, 4), 0.4406868},
-      {torus(2, 64, 64), 1.5}, {torus(3, 5, 4, 3), 0.2216544}, {torus(3, 66, 3, 5), 0.3}};
+      {torus(2, 5, 3), 0.44},         {torus(2, 70, 9), 0.4406868},  {torus(2, 128, 4), 0.4406868},
+      {torus(2, 64, 64), 1.5},        {torus(3, 5, 4, 3), 0.2216544}, {torus(3, 66, 3, 5), 0.3},
+      {torus(2, 200, 40), 0.4406868}, {torus(2, 6, 5), 0.0},          {torus(2, 7, 4), 400.0}};
   for (const auto& [lat, beta] : cases) {
     IsingModel m = IsingModel::on_lattice(lat);
     auto mv = make_move("sw", m, beta);
@@ -324,6 +363,163 @@ TEST(LatticeSwendsenWang, TrajectoryFollowsSeedAndStream) {
       Rng rng(13, stream);
       auto s = hot_state(m.size(), rng);
       for (int t = 0; t < 30; ++t) mv->sweep(s, rng);
+      *block = rng.block();
+      return s;
+    };
+    uint64_t b1 = 0, b2 = 0, b3 = 0;
+    const auto s1 = run(2, &b1), s2 = run(2, &b2), s3 = run(3, &b3);
+    EXPECT_EQ(s1, s2) << lat.describe();
+    EXPECT_EQ(b1, b2) << lat.describe();
+    EXPECT_NE(s1, s3) << lat.describe();
+  }
+}
+
+// The portable scalar path (no AVX-512 intrinsics, no pdep, scalar Philox) against the default
+// one: the same states and stream positions, sweep after sweep, 2D and 3D, partial words.
+TEST(LatticeSwendsenWang, ScalarPathMatchesVectorPath) {
+  if (!cluster_lattice_vector_available()) GTEST_SKIP() << "no AVX-512 path in this build or CPU";
+  for (const auto& [lat, beta] : std::vector<std::pair<Lattice, double>>{
+           {torus(2, 70, 33), 0.4406868}, {torus(2, 128, 64), 0.5}, {torus(3, 66, 5, 4), 0.2216544}}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    auto vec = make_lattice_swendsen_wang(m, beta, LatticeKernelImpl::Avx512);
+    auto sca = make_lattice_swendsen_wang(m, beta, LatticeKernelImpl::Scalar);
+    Rng a(31, 7), b(31, 7);
+    auto s = hot_state(m.size(), a);
+    auto t = hot_state(m.size(), b);
+    for (int k = 0; k < 20; ++k) {
+      vec->sweep(s, a);
+      sca->sweep(t, b);
+      ASSERT_EQ(s, t) << lat.describe() << " sweep " << k;
+      ASSERT_EQ(a.block(), b.block());
+    }
+  }
+}
+
+// The scalar path against the naive sweep too (so it is checked where AVX-512 is missing).
+TEST(LatticeSwendsenWang, ScalarPathMatchesNaiveUnionFind) {
+  for (const auto& [lat, beta] : std::vector<std::pair<Lattice, double>>{
+           {torus(2, 70, 9), 0.4406868}, {torus(3, 5, 4, 3), 0.2216544}}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    auto mv = make_lattice_swendsen_wang(m, beta, LatticeKernelImpl::Scalar);
+    Rng a(23, 1), b(23, 1);
+    auto s = hot_state(m.size(), a);
+    auto ref = hot_state(m.size(), b);
+    for (int t = 0; t < 8; ++t) {
+      mv->sweep(s, a);
+      reference_sw_sweep(lat, beta, ref, b);
+      ASSERT_EQ(s, ref) << lat.describe() << " sweep " << t;
+    }
+  }
+}
+
+// Which models take the lattice Wolff kernel.
+TEST(LatticeWolff, AppliesToUniformPeriodicLatticesWithoutField) {
+  EXPECT_EQ(make_move("wolff", IsingModel::on_lattice(Lattice::square(16)), 0.4)->kernel(), "lattice-stack");
+  EXPECT_EQ(make_move("wolff", IsingModel::on_lattice(torus(3, 5, 3, 4)), 0.2)->kernel(), "lattice-stack");
+  EXPECT_NE(make_move("wolff", IsingModel::on_lattice(Lattice::square(16), 0.1), 0.4)->kernel(), "lattice-stack");
+  EXPECT_NE(make_move("wolff", IsingModel::on_lattice(Lattice::square(4, Boundary::Open)), 0.4)->kernel(),
+            "lattice-stack");
+  EXPECT_NE(make_move("wolff", IsingModel::on_lattice(Lattice::square(2)), 0.4)->kernel(), "lattice-stack");
+  IsingModel csr(IsingModel::on_lattice(Lattice::square(8)).graph());
+  EXPECT_NE(make_move("wolff", csr, 0.4)->kernel(), "lattice-stack");
+}
+
+// E, C and |M| per spin against enumeration on small tori (|z| < 4, fixed seeds), with the
+// clusters per sweep frozen at the end of thermalisation as simulate() does.
+TEST(LatticeWolff, SmallToriVsEnumeration) {
+  uint64_t seed = 1700;
+  for (const Lattice& lat : {torus(2, 4, 4), torus(2, 5, 3), torus(2, 3, 4)}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    ASSERT_EQ(make_move("wolff", m, 0.4)->kernel(), "lattice-stack");
+    for (double beta : {0.3, 0.4406868, 0.8})
+      check(m, beta, "wolff", by_enumeration(m, beta), ++seed, lat.describe());
+  }
+}
+
+// E and C per spin against Kaufman's finite torus (|z| < 4, fixed seeds), at beta_c and either
+// side; 70 x 12 is not square, 3 x 40 has the shortest rows.
+TEST(LatticeWolff, TorusVsKaufman) {
+  uint64_t seed = 1800;
+  for (auto [lx, ly] : {std::pair{16, 16}, std::pair{70, 12}, std::pair{3, 40}}) {
+    IsingModel m = IsingModel::on_lattice(torus(2, lx, ly));
+    for (double beta : {0.35, 0.4406868, 0.55}) {
+      SimulationOptions o;
+      o.algo = "wolff";
+      o.betas = {beta};
+      o.sweeps = 20000;
+      o.therm = 500;
+      o.seed = ++seed;
+      const PointResult p = simulate(m, o).points[0];
+      const ExactThermo ex = kaufman_torus(lx, ly, beta);
+      const std::string tag = std::to_string(lx) + "x" + std::to_string(ly) + " beta=" + std::to_string(beta);
+      expect_z(p.energy_per_spin, ex.energy_per_spin, tag + " E/N");
+      expect_z(p.specific_heat, ex.specific_heat_per_spin, tag + " C/N");
+    }
+  }
+}
+
+// Lattice models now take the lattice kernel, so the CSR Wolff move on a 4-regular graph (its
+// unrolled degree-4 loop) is checked here on the torus's graph alone, against Kaufman.
+TEST(LatticeWolff, CsrMoveOnSquareTorusGraphVsKaufman) {
+  IsingModel csr(IsingModel::on_lattice(torus(2, 16, 16)).graph());
+  ASSERT_EQ(make_move("wolff", csr, 0.4)->kernel(), "csr");
+  uint64_t seed = 1850;
+  for (double beta : {0.35, 0.4406868}) {
+    SimulationOptions o;
+    o.algo = "wolff";
+    o.betas = {beta};
+    o.sweeps = 20000;
+    o.therm = 500;
+    o.seed = ++seed;
+    const PointResult p = simulate(csr, o).points[0];
+    const ExactThermo ex = kaufman_torus(16, 16, beta);
+    const std::string tag = "CSR 16x16 beta=" + std::to_string(beta);
+    expect_z(p.energy_per_spin, ex.energy_per_spin, tag + " E/N");
+    expect_z(p.specific_heat, ex.specific_heat_per_spin, tag + " C/N");
+  }
+}
+
+// The 3D kernel against the CSR Wolff move on the same 4 x 3 x 5 torus and SW on 6 x 5 x 4: the
+// estimates of E and |M| per spin agree within 4 combined standard errors.
+TEST(LatticeWolff, CubicAgreesWithCsrMove) {
+  for (const Lattice& lat : {torus(3, 4, 3, 5), torus(3, 6, 5, 4)}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    IsingModel csr(m.graph());  // the same couplings without the lattice: the CSR move
+    ASSERT_EQ(make_move("wolff", m, 0.2)->kernel(), "lattice-stack");
+    ASSERT_NE(make_move("wolff", csr, 0.2)->kernel(), "lattice-stack");
+    for (double beta : {0.2216544, 0.3}) {
+      SimulationOptions o;
+      o.algo = "wolff";
+      o.betas = {beta};
+      o.sweeps = 20000;
+      o.therm = 500;
+      o.seed = 1900;
+      const PointResult a = simulate(m, o).points[0];
+      o.seed = 1901;
+      const PointResult b = simulate(csr, o).points[0];
+      auto z = [](const Estimate& x, const Estimate& y) {
+        return std::fabs(x.mean - y.mean) / std::sqrt(x.error * x.error + y.error * y.error);
+      };
+      EXPECT_LT(z(a.energy_per_spin, b.energy_per_spin), 4.0) << lat.describe() << " beta=" << beta;
+      EXPECT_LT(z(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin), 4.0)
+          << lat.describe() << " beta=" << beta;
+    }
+  }
+}
+
+// A fixed (seed, stream) gives the same states and stream position, through tuning and the
+// frozen clusters per sweep; another stream another trajectory (2D, 3D).
+TEST(LatticeWolff, TrajectoryFollowsSeedAndStream) {
+  for (const Lattice& lat : {torus(2, 70, 20), torus(3, 6, 5, 4)}) {
+    IsingModel m = IsingModel::on_lattice(lat);
+    auto run = [&](uint64_t stream, uint64_t* block) {
+      auto mv = make_move("wolff", m, lat.dim() == 2 ? 0.4406868 : 0.2216544);
+      EXPECT_EQ(mv->kernel(), "lattice-stack");
+      Rng rng(13, stream);
+      auto s = hot_state(m.size(), rng);
+      for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
+      mv->end_thermalization(s, rng);
+      for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
       *block = rng.block();
       return s;
     };

@@ -175,6 +175,49 @@ inline uint32_t below(uint32_t n, WordBuffer& wb, Cursor& c) {
   return static_cast<uint32_t>(m >> 32);
 }
 
+// Clusters per Wolff sweep, shared by the CSR and lattice moves. While thermalising: clusters
+// until their sizes add up to N, counting how many that took. After freeze(): a fixed
+// k = round(mean count) clusters per sweep. A sweep that stops on a size threshold is a
+// state-dependent stopping time and biases measurements towards states after large clusters
+// (seen as a 60-sigma energy bias on the 4x4 torus).
+class WolffSchedule {
+ public:
+  // grow() grows and flips one cluster and returns its size.
+  template <class Grow>
+  void sweep(int64_t n, Grow&& grow) {
+    if (clusters_per_sweep_ > 0) {
+      for (int64_t k = 0; k < clusters_per_sweep_; ++k) grow();
+      return;
+    }
+    int64_t done = 0, clusters = 0;
+    while (done < n) {
+      done += std::max<int64_t>(1, grow());
+      ++clusters;
+    }
+    recent_[tuning_sweeps_ % recent_.size()] = clusters;
+    ++tuning_sweeps_;
+  }
+  bool frozen() const { return clusters_per_sweep_ > 0; }
+  // More tuning sweeps wanted before freeze(): with fewer than kMinTuning (e.g. --therm 0),
+  // k = 1 would make a "sweep" a single cluster and inflate tau_int per sweep by orders of
+  // magnitude.
+  bool wants_tuning() const { return tuning_sweeps_ < kMinTuning; }
+  // k from the latest sweeps only (up to 64, at most the second half of thermalisation): early
+  // sweeps from a hot start have small clusters and would make k needlessly large.
+  void freeze() {
+    const int64_t use = std::min<int64_t>(static_cast<int64_t>(recent_.size()), (tuning_sweeps_ + 1) / 2);
+    int64_t total = 0;
+    for (int64_t k = 1; k <= use; ++k) total += recent_[(tuning_sweeps_ - k) % recent_.size()];
+    clusters_per_sweep_ = use > 0 ? std::max<int64_t>(1, std::llround(static_cast<double>(total) / use)) : 1;
+  }
+
+ private:
+  static constexpr int64_t kMinTuning = 16;
+  int64_t clusters_per_sweep_ = 0;  // 0 while tuning
+  int64_t tuning_sweeps_ = 0;
+  std::array<int64_t, 64> recent_{};  // clusters used by the latest tuning sweeps (ring)
+};
+
 class WolffUpdate final : public ClusterBase {
  public:
   WolffUpdate(const IsingModel& m, double beta) : ClusterBase(m, beta, "wolff") {
@@ -186,38 +229,18 @@ class WolffUpdate final : public ClusterBase {
   }
   std::string name() const override { return "wolff"; }
 
-  // While thermalising: clusters until their sizes add up to N, counting how many that took.
-  // After end_thermalization(): a fixed k = round(mean count) clusters per sweep. A sweep
-  // that stops on a size threshold is a state-dependent stopping time and biases measurements
-  // towards states after large clusters (seen as a 60-sigma energy bias on the 4x4 torus).
+  // Clusters per sweep: see WolffSchedule.
   void sweep(std::span<Spin> s, Rng& rng) override {
     const int64_t n = static_cast<int64_t>(s.size());
     if (n == 0) return;
     words_.start(rng);
     Cursor c;
-    if (clusters_per_sweep_ > 0) {
-      for (int64_t k = 0; k < clusters_per_sweep_; ++k) grow_and_flip(s.data(), c);
-      return;
-    }
-    int64_t done = 0, clusters = 0;
-    while (done < n) {
-      done += std::max<int64_t>(1, grow_and_flip(s.data(), c));
-      ++clusters;
-    }
-    recent_[tuning_sweeps_ % recent_.size()] = clusters;
-    ++tuning_sweeps_;
+    schedule_.sweep(n, [&] { return grow_and_flip(s.data(), c); });
   }
-  // k from the latest sweeps only (up to 64, at most the second half of thermalisation): early
-  // sweeps from a hot start have small clusters and would make k needlessly large. With fewer
-  // than kMinTuning tuning sweeps (e.g. --therm 0), more are run first: k = 1 would make a
-  // "sweep" a single cluster and inflate tau_int per sweep by orders of magnitude.
   void end_thermalization(std::span<Spin> s, Rng& rng) override {
-    if (clusters_per_sweep_ > 0) return;
-    while (tuning_sweeps_ < kMinTuning) sweep(s, rng);
-    const int64_t use = std::min<int64_t>(static_cast<int64_t>(recent_.size()), (tuning_sweeps_ + 1) / 2);
-    int64_t total = 0;
-    for (int64_t k = 1; k <= use; ++k) total += recent_[(tuning_sweeps_ - k) % recent_.size()];
-    clusters_per_sweep_ = use > 0 ? std::max<int64_t>(1, std::llround(static_cast<double>(total) / use)) : 1;
+    if (schedule_.frozen()) return;
+    while (schedule_.wants_tuning()) sweep(s, rng);
+    schedule_.freeze();
   }
 
  private:
@@ -454,11 +477,139 @@ class WolffUpdate final : public ClusterBase {
   std::vector<uint32_t> mark_;
   uint32_t gen_ = 0;
   int32_t degree_ = 0;
-  static constexpr int64_t kMinTuning = 16;
-  int64_t clusters_per_sweep_ = 0;  // 0 while tuning
-  int64_t tuning_sweeps_ = 0;
-  std::array<int64_t, 64> recent_{};  // clusters used by the latest tuning sweeps (ring)
+  WolffSchedule schedule_;
   std::vector<int32_t> queue_;        // the cluster's members in the order they joined
+};
+
+// Wolff on a uniform periodic 2D/3D lattice without a field ("lattice-stack"; see
+// cluster_lattice.hpp): neighbours by index arithmetic (x and y from i by multiplications, no
+// division), members on a preallocated stack, one threshold. Words as in WolffUpdate.
+template <int D>
+class LatticeWolff final : public Move {
+ public:
+  LatticeWolff(const IsingModel& m, double beta) {
+    const Lattice& lat = *m.lattice();
+    lat.is_uniform(&J_);
+    L0_ = lat.extent(0);
+    L1_ = lat.extent(1);
+    n_ = static_cast<int32_t>(lat.num_sites());
+    plane_ = L0_ * L1_;
+    div0_ = ~uint64_t{0} / static_cast<uint64_t>(L0_) + 1;  // L0, L1 >= 3
+    div1_ = ~uint64_t{0} / static_cast<uint64_t>(L1_) + 1;
+    stack_.assign(static_cast<size_t>(n_) + 2 * D + 1, 0);
+    words_.init(2 * D);
+    set_beta(beta);
+  }
+  std::string name() const override { return "wolff"; }
+  std::string kernel() const override { return "lattice-stack"; }
+  double beta() const override { return beta_; }
+  void set_beta(double beta) override {
+    if (!(beta >= 0.0) || !std::isfinite(beta)) throw InputError("beta must be finite and >= 0");
+    beta_ = beta;
+    thr_ = bond_threshold(beta, J_);
+  }
+  void sweep(std::span<Spin> s, Rng& rng) override {
+    const int64_t n = static_cast<int64_t>(s.size());
+    if (n == 0) return;
+    words_.start(rng);
+    Cursor c;
+    schedule_.sweep(n, [&] { return grow_and_flip(s.data(), c); });
+  }
+  void end_thermalization(std::span<Spin> s, Rng& rng) override {
+    if (schedule_.frozen()) return;
+    while (schedule_.wants_tuning()) sweep(s, rng);
+    schedule_.freeze();
+  }
+
+ private:
+  // a / d for 32-bit a (Lemire, Kaser, Kurz 2019: exact for every 32-bit a and d > 1).
+  static uint32_t fastdiv(uint32_t a, uint64_t m) {
+    return static_cast<uint32_t>((static_cast<unsigned __int128>(m) * a) >> 64);
+  }
+
+  // Every member has the seed's spin s0 and is flipped when pushed, so "not yet in the cluster
+  // and satisfied" is s_j == s0. Neighbours in the order (+z, -z,) +y, -y, +x, -x; the x
+  // neighbours, pushed last and popped first, share cache lines with the member.
+  //
+  // Stack entries hold a site and its x (no division for the x neighbours). The next member is
+  // picked in registers, the last neighbour taken or else the entry below: popping it from
+  // memory would put a store-to-load round trip on the chain from one member to the next.
+  [[gnu::noinline]] int64_t grow_and_flip(Spin* __restrict s, Cursor& c) {
+    const int32_t n = n_, L0 = L0_, L1 = L1_, plane = plane_;
+    const uint64_t d0 = div0_, d1 = div1_, t0 = thr_;
+    uint64_t* __restrict st = stack_.data();  // st[0]: the sentinel; entries from st[1]
+    WordBuffer& wb = words_;
+    const uint32_t* __restrict w = wb.data();
+    const auto seed = static_cast<int32_t>(below(static_cast<uint32_t>(n), wb, c));
+    size_t pos = c.pos, end = c.end;
+    const Spin s0 = s[seed];
+    s[seed] = static_cast<Spin>(-s0);
+    auto entry = [](int32_t i, int32_t x) { return static_cast<uint32_t>(i) | static_cast<uint64_t>(x) << 32; };
+    constexpr uint64_t kEmpty = ~uint64_t{0};
+    st[0] = kEmpty;
+    uint64_t cur = entry(seed, seed - static_cast<int32_t>(fastdiv(static_cast<uint32_t>(seed), d0)) * L0);
+    int64_t top = 0, size = 1;
+    const int32_t far = D == 2 ? L0 : plane;
+    for (;;) {
+      const auto i = static_cast<int32_t>(cur);
+      const auto x = static_cast<int32_t>(cur >> 32);
+      uint64_t next = st[top];  // the entry below, unless a neighbour is taken
+      int32_t nb[2 * D], nx[2 * D];
+      constexpr int kx = 2 * D - 2;
+      nb[kx] = x == L0 - 1 ? i - (L0 - 1) : i + 1;
+      nx[kx] = x == L0 - 1 ? 0 : x + 1;
+      nb[kx + 1] = x == 0 ? i + (L0 - 1) : i - 1;
+      nx[kx + 1] = x == 0 ? L0 - 1 : x - 1;
+      for (int k = 0; k < kx; ++k) nx[k] = x;
+      if constexpr (D == 2) {
+        nb[0] = i >= n - L0 ? i - (n - L0) : i + L0;
+        nb[1] = i < L0 ? i + (n - L0) : i - L0;
+      } else {
+        const auto r = static_cast<int32_t>(fastdiv(static_cast<uint32_t>(i), d0));
+        const int32_t y = r - static_cast<int32_t>(fastdiv(static_cast<uint32_t>(r), d1)) * L1;
+        nb[0] = i >= n - plane ? i - (n - plane) : i + plane;
+        nb[1] = i < plane ? i + (n - plane) : i - plane;
+        nb[2] = y == L1 - 1 ? i - (plane - L0) : i + L0;
+        nb[3] = y == 0 ? i + (plane - L0) : i - L0;
+      }
+      // The rows two steps away along the slowest axis: where a member pushed now looks next.
+      __builtin_prefetch(s + std::min(i + 2 * far, n - 1));
+      __builtin_prefetch(s + std::max(i - 2 * far, 0));
+      if (end - pos < static_cast<size_t>(2 * D)) [[unlikely]] {
+        end = wb.refill(pos, end, 2 * D);
+        pos = 0;
+      }
+      const int64_t top0 = top;
+      for (int k = 0; k < 2 * D; ++k) {
+        const int32_t j = nb[k];
+        const Spin sj = s[j];
+        const bool cand = sj == s0;
+        const uint32_t u = w[pos];
+        pos += cand;
+        const bool take = cand & (u < t0);
+        s[j] = negate_if(sj, take);  // take ? -s0 : sj, without a branch
+        const uint64_t e = entry(j, nx[k]);
+        st[top + 1] = e;
+        top += take;
+        next = take ? e : next;
+      }
+      size += top - top0;
+      --top;  // pop next: the last entry pushed, or the one below
+      if (next == kEmpty) break;
+      cur = next;
+    }
+    c.pos = pos;
+    c.end = end;
+    return size;
+  }
+
+  double J_ = 1.0, beta_ = 0.0;
+  uint64_t thr_ = 0;
+  int32_t L0_ = 0, L1_ = 0, n_ = 0, plane_ = 0;
+  uint64_t div0_ = 0, div1_ = 0;
+  std::vector<uint64_t> stack_;  // (site, x) entries
+  WordBuffer words_;
+  WolffSchedule schedule_;
 };
 
 // Union-find with the smaller index as root, so parent[x] <= x always, and path halving.
@@ -666,7 +817,12 @@ class SwendsenWangUpdate final : public ClusterBase {
 
 }  // namespace
 
+// Uniform periodic lattices without a field take the lattice kernel (cluster_lattice.hpp).
 std::unique_ptr<Move> make_wolff(const IsingModel& model, double beta) {
+  if (cluster_lattice_applies(model)) {
+    if (model.lattice()->dim() == 2) return std::make_unique<LatticeWolff<2>>(model, beta);
+    return std::make_unique<LatticeWolff<3>>(model, beta);
+  }
   return std::make_unique<WolffUpdate>(model, beta);
 }
 // Uniform periodic lattices without a field take the bit-mask kernel (cluster_lattice.hpp).
