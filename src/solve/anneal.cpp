@@ -114,7 +114,7 @@ class Annealer {
     }
     double e = m_.energy(s), best_e = std::numeric_limits<double>::infinity();
     std::vector<uint32_t> u(ngroups_ * philox_batch::kGroupWords);
-    std::vector<uint64_t> thr(static_cast<size_t>(kmax_) + 1);
+    std::vector<uint64_t> thr(2 * static_cast<size_t>(kmax_) + 1);
     bool finished = true;
     for (size_t t = 0; t < betas_.size(); ++t) {
       if (sh.stop.load(std::memory_order_relaxed)) {
@@ -129,25 +129,34 @@ class Annealer {
         break;
       }
       const double beta = betas_[t];
-      if constexpr (std::is_integral_v<F>)
-        for (int64_t k = 1; k <= kmax_; ++k) thr[k] = acceptance_threshold(std::exp(-2.0 * beta * unit_ * static_cast<double>(k)));
       gen_(rng.seed(), rng.stream(), rng.take_blocks(philox_batch::kGroupBlocks * ngroups_), ngroups_, u.data());
       double de_sum = 0.0;
-      for (int32_t i = 0; i < n_; ++i) {
-        const F k = s[i] * f[i];  // dE = 2 k unit
-        bool flip;
-        if (k <= 0) {
-          flip = true;
-        } else if constexpr (std::is_integral_v<F>) {
-          flip = u[i] < thr[k];
-        } else {
-          flip = u[i] < acceptance_threshold(std::exp(-2.0 * beta * k));
+      if constexpr (std::is_integral_v<F>) {
+        // thr[k + kmax] for k = s_i f_i / unit in [-kmax, kmax]: 2^32 (always) for k <= 0, so one
+        // comparison decides every attempt.
+        for (int64_t k = -kmax_; k <= kmax_; ++k)
+          thr[k + kmax_] = k <= 0 ? uint64_t{1} << 32 : acceptance_threshold(std::exp(-2.0 * beta * unit_ * static_cast<double>(k)));
+        const uint64_t* T = thr.data() + kmax_;
+        int64_t de = 0;
+        for (int32_t i = 0; i < n_; ++i) {
+          const F k = s[i] * f[i];  // dE = 2 k unit
+          if (u[i] < T[k]) {
+            s[i] = static_cast<Spin>(-s[i]);
+            const F two_s = static_cast<F>(2 * s[i]);
+            for (int64_t q = off[i], q1 = off[i + 1]; q < q1; ++q) f[nb[q]] += two_s * w_[q];
+            de += k;
+          }
         }
-        if (flip) {
-          s[i] = static_cast<Spin>(-s[i]);
-          const F two_s = static_cast<F>(2 * s[i]);
-          for (int64_t q = off[i]; q < off[i + 1]; ++q) f[nb[q]] += two_s * w_[q];
-          de_sum += 2.0 * unit_ * static_cast<double>(k);
+        de_sum = 2.0 * unit_ * static_cast<double>(de);
+      } else {
+        for (int32_t i = 0; i < n_; ++i) {
+          const F k = s[i] * f[i];  // dE = 2 k
+          if (k <= 0 || u[i] < acceptance_threshold(std::exp(-2.0 * beta * k))) {
+            s[i] = static_cast<Spin>(-s[i]);
+            const F two_s = static_cast<F>(2 * s[i]);
+            for (int64_t q = off[i], q1 = off[i + 1]; q < q1; ++q) f[nb[q]] += two_s * w_[q];
+            de_sum += 2.0 * static_cast<double>(k);
+          }
         }
       }
       e += de_sum;
