@@ -168,3 +168,71 @@ TEST(GroundState, PortfolioFindsGroundStatesAndHonoursStops) {
 
 }  // namespace
 }  // namespace spinlab
+
+#include "solve/anneal_batch.hpp"
+
+namespace spinlab {
+namespace {
+
+// The AVX-512 replica-parallel sweep equals its scalar reference bit for bit.
+TEST(AnnealBatch, Avx512SweepEqualsScalarReference) {
+  if (!anneal_batch::avx512_available()) GTEST_SKIP() << "no AVX-512";
+  const IsingModel m = random_pm_instance(9);
+  const int L = anneal_batch::kLanes;
+  const int32_t n = m.size();
+  std::vector<int32_t> w(m.graph().weights().size());
+  for (size_t k = 0; k < w.size(); ++k) w[k] = static_cast<int32_t>(m.graph().weights()[k]);
+  Rng rng(5, 5);
+  std::vector<int32_t> s(L * n), f(L * n);
+  for (auto& x : s) x = rng.below(2) ? 1 : -1;
+  const auto off = m.graph().offsets();
+  const auto nb = m.graph().neighbors();
+  for (int32_t i = 0; i < n; ++i)
+    for (int l = 0; l < L; ++l) {
+      int32_t x = static_cast<int32_t>(m.field(i));
+      for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w[k] * s[L * nb[k] + l];
+      f[L * i + l] = x;
+    }
+  int32_t kmax = 0;
+  for (int32_t i = 0; i < n; ++i) kmax = std::max(kmax, m.graph().degree(i) + 1);
+  for (double beta : {0.05, 0.3, 2.0}) {
+    std::vector<uint32_t> thr(kmax), u(L * n);
+    for (int32_t k = 1; k <= kmax; ++k) thr[k - 1] = static_cast<uint32_t>(acceptance_threshold(std::exp(-2.0 * beta * k)));
+    for (auto& x : u) x = rng.next_u32();
+    auto s1 = s, f1 = f, s2 = s, f2 = f;
+    int64_t de1[16] = {}, de2[16] = {};
+    anneal_batch::SweepArgs a{n, off.data(), nb.data(), w.data(), s1.data(), f1.data(), u.data(), thr.data(), kmax, de1};
+    anneal_batch::sweep_scalar(a);
+    a.spins = s2.data();
+    a.fields = f2.data();
+    a.de = de2;
+    anneal_batch::sweep_avx512(a);
+    EXPECT_EQ(s1, s2) << beta;
+    EXPECT_EQ(f1, f2) << beta;
+    for (int l = 0; l < L; ++l) EXPECT_EQ(de1[l], de2[l]);
+    EXPECT_NE(s1, s) << "some spins flip at beta " << beta;
+    s = s1;
+    f = f1;
+  }
+}
+
+TEST(AnnealBatch, SixteenReadsAtOnceFindGroundStatesAndIgnoreThreads) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const IsingModel m = random_pm_instance(seed);
+    AnnealOptions o;
+    o.num_reads = 32;
+    o.num_sweeps = 300;
+    o.seed = seed;
+    const AnnealResult r = anneal(m, o);
+    EXPECT_EQ(r.kernel.rfind("int-batch16", 0), 0u) << r.kernel;
+    EXPECT_DOUBLE_EQ(r.best_energy, enumerate_exact(m, 1.0).ground_energy) << seed;
+    EXPECT_EQ(r.reads_done, 32);
+    o.threads = 2;
+    const AnnealResult r2 = anneal(m, o);
+    EXPECT_EQ(r.read_energies, r2.read_energies);
+    EXPECT_EQ(r.best_state, r2.best_state);
+  }
+}
+
+}  // namespace
+}  // namespace spinlab

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "sample/lattice_checkerboard.hpp"
+#include "solve/anneal_batch.hpp"
 
 namespace spinlab {
 namespace {
@@ -187,6 +188,109 @@ class Annealer {
   void (*gen_)(uint64_t, uint64_t, uint64_t, size_t, uint32_t*);
 };
 
+// 16 reads at once (anneal_batch.hpp): batch b holds reads 16 b .. 16 b + 15 and draws from
+// stream b. Only the final states are offered (and any state that meets the target).
+class BatchAnnealer {
+ public:
+  static constexpr int L = anneal_batch::kLanes;
+  BatchAnnealer(const IsingModel& m, const std::vector<double>& betas, double unit, int64_t kmax)
+      : m_(m), betas_(betas), unit_(unit), kmax_(static_cast<int32_t>(kmax)), n_(m.size()) {
+    const auto w = m.graph().weights();
+    w_.resize(w.size());
+    for (size_t k = 0; k < w.size(); ++k) w_[k] = static_cast<int32_t>(w[k] / unit);
+    ngroups_ = (static_cast<size_t>(n_) + 3) / 4;
+    words_.resize(ngroups_ * philox_batch::kGroupWords);
+    gen_ = philox_batch::avx512_available() ? philox_batch::generate_avx512 : philox_batch::generate_scalar;
+    sweep_ = anneal_batch::avx512_available() ? anneal_batch::sweep_avx512 : anneal_batch::sweep_scalar;
+  }
+  static const char* kernel() { return anneal_batch::avx512_available() ? "int-batch16-avx512" : "int-batch16-scalar"; }
+
+  std::vector<Spin> lane_state(int l) const {
+    std::vector<Spin> st(n_);
+    for (int32_t i = 0; i < n_; ++i) st[i] = static_cast<Spin>(s_[L * i + l]);
+    return st;
+  }
+
+  void run(int64_t batch, int64_t num_reads, uint64_t seed, Shared& sh, int64_t& best_read) {
+    Rng rng(seed, static_cast<uint64_t>(batch));
+    s_.assign(static_cast<size_t>(L) * n_, 0);
+    f_.assign(static_cast<size_t>(L) * n_, 0);
+    gen_(rng.seed(), rng.stream(), rng.take_blocks(philox_batch::kGroupBlocks * ngroups_), ngroups_, words_.data());
+    for (size_t x = 0; x < s_.size(); ++x) s_[x] = words_[x] >> 31 ? 1 : -1;  // hot start
+    const auto off = m_.graph().offsets();
+    const auto nb = m_.graph().neighbors();
+    for (int32_t i = 0; i < n_; ++i)
+      for (int l = 0; l < L; ++l) {
+        int32_t x = static_cast<int32_t>(m_.field(i) / unit_);
+        for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w_[k] * s_[L * nb[k] + l];
+        f_[L * i + l] = x;
+      }
+    double e0[L];
+    for (int l = 0; l < L; ++l) e0[l] = m_.energy(lane_state(l));
+    int64_t de[L] = {};
+    std::vector<uint32_t> thr(static_cast<size_t>(std::max(kmax_, 1)));
+    anneal_batch::SweepArgs a;
+    a.n = n_;
+    a.offsets = off.data();
+    a.neighbors = nb.data();
+    a.weights = w_.data();
+    a.spins = s_.data();
+    a.fields = f_.data();
+    a.words = words_.data();
+    a.thr = thr.data();
+    a.kmax = std::max(kmax_, 1);
+    a.de = de;
+    bool finished = true;
+    for (size_t t = 0; t < betas_.size(); ++t) {
+      if (sh.stop.load(std::memory_order_relaxed)) {
+        finished = false;
+        break;
+      }
+      if (sh.elapsed() > sh.o->time_limit_s) {
+        std::lock_guard lock(sh.mu);
+        sh.result->stopped_by_time = true;
+        sh.stop = true;
+        finished = false;
+        break;
+      }
+      for (int32_t k = 1; k <= a.kmax; ++k)
+        thr[k - 1] = static_cast<uint32_t>(acceptance_threshold(std::exp(-2.0 * betas_[t] * unit_ * k)));
+      gen_(rng.seed(), rng.stream(), rng.take_blocks(philox_batch::kGroupBlocks * ngroups_), ngroups_, words_.data());
+      sweep_(a);
+      sh.sweeps_done.fetch_add(std::min<int64_t>(L, num_reads - L * batch), std::memory_order_relaxed);
+      if (sh.o->target_energy)
+        for (int l = 0; l < L && L * batch + l < num_reads; ++l)
+          if (e0[l] + 2.0 * unit_ * static_cast<double>(de[l]) <= *sh.o->target_energy) {
+            const std::vector<Spin> st = lane_state(l);
+            sh.offer(st, m_.energy(st), L * batch + l, best_read);
+          }
+      sh.tick();
+    }
+    for (int l = 0; l < L && L * batch + l < num_reads; ++l) {
+      const std::vector<Spin> st = lane_state(l);
+      const double e = m_.energy(st);
+      sh.offer(st, e, L * batch + l, best_read);
+      if (finished) {
+        std::lock_guard lock(sh.mu);
+        sh.result->read_energies[static_cast<size_t>(L * batch + l)] = e;
+        sh.reads_done.fetch_add(1);
+      }
+    }
+  }
+
+ private:
+  const IsingModel& m_;
+  const std::vector<double>& betas_;
+  double unit_;
+  int32_t kmax_;
+  int32_t n_;
+  std::vector<int32_t> w_, s_, f_;
+  std::vector<uint32_t> words_;
+  size_t ngroups_;
+  void (*gen_)(uint64_t, uint64_t, uint64_t, size_t, uint32_t*);
+  void (*sweep_)(const anneal_batch::SweepArgs&);
+};
+
 }  // namespace
 
 std::pair<double, double> default_beta_range(const IsingModel& m) {
@@ -250,8 +354,15 @@ AnnealResult anneal(const IsingModel& model, const AnnealOptions& o) {
   sh.t0 = sh.last_report = Clock::now();
   std::atomic<int64_t> next{0};
   int64_t best_read = std::numeric_limits<int64_t>::max();
+  // 16 reads per vector when there are enough of them (integer couplings only).
+  const bool batched = integer && o.num_reads >= anneal_batch::kLanes;
+  if (batched) result.kernel = BatchAnnealer::kernel();
+  const int64_t units = batched ? (o.num_reads + anneal_batch::kLanes - 1) / anneal_batch::kLanes : o.num_reads;
   auto worker = [&] {
-    if (integer) {
+    if (batched) {
+      BatchAnnealer a(model, betas, unit, kmax);
+      for (int64_t b; !sh.stop && (b = next++) < units;) a.run(b, o.num_reads, o.seed, sh, best_read);
+    } else if (integer) {
       Annealer<int32_t> a(model, betas, unit, kmax);
       for (int64_t r; !sh.stop && (r = next++) < o.num_reads;) a.run(r, o.seed, sh, best_read);
     } else {
@@ -259,7 +370,7 @@ AnnealResult anneal(const IsingModel& model, const AnnealOptions& o) {
       for (int64_t r; !sh.stop && (r = next++) < o.num_reads;) a.run(r, o.seed, sh, best_read);
     }
   };
-  const int nt = static_cast<int>(std::min<int64_t>(o.threads, o.num_reads));
+  const int nt = static_cast<int>(std::min<int64_t>(o.threads, units));
   std::vector<std::thread> pool;
   for (int t = 1; t < nt; ++t) pool.emplace_back(worker);
   worker();

@@ -1,8 +1,8 @@
 // The solver portfolio. Measured on Gset (README): annealing alone reaches the best-known cut of
 // the dense random graphs (G1-G10, G43-G47) in well under a second but stalls a few units short
 // on the sparse and toroidal ones (G11-G17, G22); tabu search from an annealed state continues
-// from a deep local minimum, so "auto" alternates a short annealing read and a tabu polish of its
-// result on every thread.
+// from a deep local minimum, so "auto" alternates 16 short annealing reads (one vector) and a tabu
+// polish of the best of them on every thread.
 #include "solve/ground_state.hpp"
 
 #include <atomic>
@@ -112,12 +112,12 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
       std::vector<Spin> start;
       if (o.algo == "auto") {
         AnnealOptions a = o.anneal;
-        a.num_reads = 1;
+        a.num_reads = 16;  // one vector of reads (anneal_batch.hpp); tabu polishes the best
         a.threads = 1;
         a.seed = o.seed ^ 0x5eed5eed5eedULL;  // its own streams, distinct from the tabu runs'
         a.time_limit_s = std::max(1e-3, o.time_limit_s - best.elapsed());
         a.target_energy = o.target_energy;
-        // One read of stream `run` (anneal() numbers reads from 0: shift the seed per run).
+        // Reads of this run's own streams (anneal() numbers reads from 0: shift the seed per run).
         a.seed += static_cast<uint64_t>(run) * 0x9E3779B97F4A7C15ULL;
         const AnnealResult ar = anneal(m, a);
         sweeps += ar.sweeps_done;
