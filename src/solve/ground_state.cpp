@@ -1,10 +1,13 @@
 // The solver portfolio. Measured on Gset (README): annealing alone reaches the best-known cut of
 // the dense random graphs (G1-G10, G43-G47) in well under a second but stalls a few units short
 // on the sparse and toroidal ones (G11-G17, G22); tabu search from an annealed state continues
-// from a deep local minimum, so "auto" alternates 16 short annealing reads (one vector) and a tabu
-// polish of the best of them on every thread.
+// from a deep local minimum, so "auto" alternates 16 annealing reads (one vector) and a tabu polish
+// of the best of them on every thread, doubling the sweeps per read every cycle (from
+// --num-sweeps): cheap anneals settle the easy instances at once, the long ones (neal needs 10^5
+// sweeps on G55) come within the time limit.
 #include "solve/ground_state.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -106,6 +109,7 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
   std::atomic<int64_t>& next_run = best.runs;
   std::atomic<int64_t> sweeps{0}, iterations{0};
   auto worker = [&] {
+    int64_t sweeps_now = o.anneal.num_sweeps;  // doubles every cycle: longer anneals reach deeper minima
     while (!best.done()) {
       const int64_t run = next_run++;
       Rng rng(o.seed, static_cast<uint64_t>(run));
@@ -113,6 +117,8 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
       if (o.algo == "auto") {
         AnnealOptions a = o.anneal;
         a.num_reads = 16;  // one vector of reads (anneal_batch.hpp); tabu polishes the best
+        a.num_sweeps = sweeps_now;
+        sweeps_now = std::min<int64_t>(2 * sweeps_now, int64_t{1} << 22);
         a.threads = 1;
         a.seed = o.seed ^ 0x5eed5eed5eedULL;  // its own streams, distinct from the tabu runs'
         a.time_limit_s = std::max(1e-3, o.time_limit_s - best.elapsed());

@@ -2,8 +2,11 @@
 // updated along the edges of the flipped spin; the best admissible move is found by a scan.
 #include "solve/tabu.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 
 #include "core/error.hpp"
 #include "solve/anneal.hpp"
@@ -12,6 +15,56 @@ namespace spinlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Vertices bucketed by integer gain (doubly linked lists), so that the best admissible move is
+// found by walking up from the lowest non-empty bucket instead of scanning all N gains (the
+// bucket structure of Fiduccia-Mattheyses, as in Breakout Local Search).
+class GainBuckets {
+ public:
+  GainBuckets(int32_t n, int64_t gmax) : gmax_(gmax), head_(2 * gmax + 1, -1), next_(n, -1), prev_(n, -1), g_(n, 0) {}
+  void insert(int32_t v, int64_t g, bool front) {
+    const int64_t b = g + gmax_;
+    g_[v] = g;
+    if (front || head_[b] < 0) {
+      next_[v] = head_[b];
+      prev_[v] = -1;
+      if (head_[b] >= 0) prev_[head_[b]] = v;
+      head_[b] = v;
+    } else {  // second place: cheap variation of the order among equal gains
+      const int32_t h = head_[b];
+      next_[v] = next_[h];
+      prev_[v] = h;
+      if (next_[h] >= 0) prev_[next_[h]] = v;
+      next_[h] = v;
+    }
+    lo_ = std::min(lo_, b);
+  }
+  void remove(int32_t v) {
+    const int64_t b = g_[v] + gmax_;
+    if (prev_[v] >= 0) next_[prev_[v]] = next_[v];
+    else head_[b] = next_[v];
+    if (next_[v] >= 0) prev_[next_[v]] = prev_[v];
+  }
+  void update(int32_t v, int64_t g, bool front) {
+    remove(v);
+    insert(v, g, front);
+  }
+  /// Lowest-gain vertex with ok(v, gain); -1 if none.
+  template <class Ok>
+  int32_t find(Ok ok) {
+    while (lo_ < static_cast<int64_t>(head_.size()) && head_[lo_] < 0) ++lo_;
+    for (int64_t b = lo_; b < static_cast<int64_t>(head_.size()); ++b)
+      for (int32_t v = head_[b]; v >= 0; v = next_[v])
+        if (ok(v, b - gmax_)) return v;
+    return -1;
+  }
+
+ private:
+  int64_t gmax_;
+  std::vector<int32_t> head_, next_, prev_;
+  std::vector<int64_t> g_;
+  int64_t lo_ = 0;
+};
 
 template <class G>
 TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, Rng& rng, double unit,
@@ -33,6 +86,29 @@ TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, R
     }
   };
   rebuild();
+  // Integer gains in [-gmax, gmax] (units): buckets, when the range is modest.
+  int64_t gmax = 0;
+  if constexpr (std::is_integral_v<G>) {
+    for (int32_t i = 0; i < n; ++i) {
+      int64_t sum = static_cast<int64_t>(std::fabs(m.field(i) / unit));
+      for (int64_t k = off[i]; k < off[i + 1]; ++k) sum += std::llabs(static_cast<int64_t>(w[k]));
+      gmax = std::max(gmax, 2 * sum);
+    }
+  }
+  const bool use_buckets = std::is_integral_v<G> && gmax <= (int64_t{1} << 22);
+  std::unique_ptr<GainBuckets> buckets;
+  uint64_t coin = rng.next_u32() | 1;  // xorshift state for tie order (search heuristics only)
+  auto flip_coin = [&coin] {
+    coin ^= coin << 13;
+    coin ^= coin >> 7;
+    coin ^= coin << 17;
+    return (coin & 1) != 0;
+  };
+  auto fill_buckets = [&] {
+    buckets = std::make_unique<GainBuckets>(n, gmax);
+    for (int32_t i = 0; i < n; ++i) buckets->insert(i, static_cast<int64_t>(gain[i]), flip_coin());
+  };
+  if (use_buckets) fill_buckets();
   TabuResult r;
   // Energies in units, relative to the start (exact for integer gains).
   G e = 0, best = 0;
@@ -60,29 +136,36 @@ TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, R
     int32_t pick = -1;
     G pg = std::numeric_limits<G>::max();
     const G aspire = best - e;  // gain needed to beat the best
-    const int32_t from = static_cast<int32_t>(rng.below(static_cast<uint32_t>(n)));
-    auto scan = [&](int32_t lo, int32_t hi) {
-      for (int32_t i = lo; i < hi; ++i) {
-        const G g = gain[i];
-        if (g < pg && (tabu_until[i] <= it || g < aspire)) {
-          pg = g;
-          pick = i;
+    if (use_buckets) {
+      pick = buckets->find([&](int32_t v, int64_t g) { return tabu_until[v] <= it || g < static_cast<int64_t>(aspire); });
+      if (pick >= 0) pg = gain[pick];
+    } else {
+      const int32_t from = static_cast<int32_t>(rng.below(static_cast<uint32_t>(n)));
+      auto scan = [&](int32_t lo, int32_t hi) {
+        for (int32_t i = lo; i < hi; ++i) {
+          const G g = gain[i];
+          if (g < pg && (tabu_until[i] <= it || g < aspire)) {
+            pg = g;
+            pick = i;
+          }
         }
-      }
-    };
-    scan(from, n);
-    scan(0, from);
+      };
+      scan(from, n);
+      scan(0, from);
+    }
     if (pick < 0) continue;
     // Flip it.
     e += pg;
     s[pick] = static_cast<Spin>(-s[pick]);
     gain[pick] = -gain[pick];
+    if (use_buckets) buckets->update(pick, static_cast<int64_t>(gain[pick]), flip_coin());
     const G two = static_cast<G>(2 * s[pick]);
     for (int64_t k = off[pick]; k < off[pick + 1]; ++k) {
       const int32_t j = nb[k];
       const G d = two * w[k];
       f[j] += d;
       gain[j] += 2 * s[j] * d;
+      if (use_buckets) buckets->update(j, static_cast<int64_t>(gain[j]), flip_coin());
     }
     tabu_until[pick] = it + tenure_base + static_cast<int64_t>(rng.below(static_cast<uint32_t>(o.tenure_rand) + 1));
     ++r.iterations;
@@ -103,6 +186,7 @@ TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, R
         s[i] = static_cast<Spin>(-s[i]);
       }
       rebuild();
+      if (use_buckets) fill_buckets();
       e = static_cast<G>(std::llround((m.energy(s) - e0) / unit));
       if constexpr (!std::is_integral_v<G>) e = static_cast<G>((m.energy(s) - e0) / unit);
       std::fill(tabu_until.begin(), tabu_until.end(), 0);
