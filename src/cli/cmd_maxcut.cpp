@@ -9,6 +9,7 @@
 
 #include "cli/common.hpp"
 #include "core/error.hpp"
+#include "core/spin_glass.hpp"
 #include "io/files.hpp"
 #include "io/formats.hpp"
 #include "solve/ground_state.hpp"
@@ -18,6 +19,8 @@ namespace {
 
 struct SolveFlags {
   std::string file, format = "auto", solution, beta_range, schedule = "geometric";
+  std::string model, disorder = "gaussian";  // anneal: a generated instance instead of FILE
+  uint64_t disorder_seed = 1;
   double time_limit = 10.0;
   std::optional<double> target;
   uint64_t seed = 1;
@@ -58,6 +61,23 @@ class BestLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// --model sk:N | ea2:L | ea3:L | rrg:N,D with --disorder and --disorder-seed.
+IsingModel generated_model(const SolveFlags& f) {
+  const auto colon = f.model.find(':');
+  if (colon == std::string::npos) throw InputError("--model: expected sk:N, ea2:L, ea3:L or rrg:N,D, got '" + f.model + "'");
+  const std::string kind = f.model.substr(0, colon);
+  const auto v = parse_value_list(f.model.substr(colon + 1), "--model");
+  for (double x : v)
+    if (x != std::floor(x) || x < 1 || x > 1e7) throw InputError("--model: sizes must be whole numbers, got '" + f.model + "'");
+  const Disorder d = parse_disorder(f.disorder);
+  if (kind == "sk" && v.size() == 1) return sherrington_kirkpatrick(static_cast<int32_t>(v[0]), d, f.disorder_seed);
+  if ((kind == "ea2" || kind == "ea3") && v.size() == 1)
+    return edwards_anderson(kind == "ea2" ? 2 : 3, static_cast<int32_t>(v[0]), d, f.disorder_seed);
+  if (kind == "rrg" && v.size() == 2)
+    return random_regular(static_cast<int32_t>(v[0]), static_cast<int>(v[1]), d, f.disorder_seed);
+  throw InputError("--model: expected sk:N, ea2:L, ea3:L or rrg:N,D, got '" + f.model + "'");
+}
+
 GroundStateOptions options_from(const SolveFlags& f, const IsingModel& m) {
   GroundStateOptions o;
   o.algo = f.algo;
@@ -87,7 +107,10 @@ int run_solve(const SolveFlags& f, bool maxcut) {
     else if (format == "edges") inst.graph = read_edge_list(f.file);
     else throw InputError("--format: maxcut reads gset or edges (a weighted graph), got '" + format + "'");
     model = inst.to_ising();
+  } else if (!f.model.empty()) {
+    model = generated_model(f);
   } else {
+    if (f.file.empty()) throw InputError("anneal: give a FILE or --model");
     if (format == "qubo") model = qubo_to_ising(read_qubo(f.file));
     else if (format == "coo") model = read_coo_ising(f.file);
     else if (format == "edges") model = IsingModel(read_edge_list(f.file));
@@ -111,7 +134,7 @@ int run_solve(const SolveFlags& f, bool maxcut) {
   }
   if (!f.solution.empty()) {
     const std::string comment = maxcut ? fmt::format("spinlab maxcut {}: cut {}", f.file, cut)
-                                       : fmt::format("spinlab anneal {}: energy {}", f.file, r.energy);
+                                       : fmt::format("spinlab anneal {}: energy {}", f.model.empty() ? f.file : f.model, r.energy);
     const int base = maxcut && format == "gset" ? 1 : 0;
     write_cut_solution(f.solution, r.state, maxcut ? CutLabels::Side01 : CutLabels::Spin, base, comment);
     // Re-check what was written: read it back and recompute.
@@ -123,8 +146,15 @@ int run_solve(const SolveFlags& f, bool maxcut) {
   if (f.json) {
     nlohmann::json j;
     j["command"] = maxcut ? "maxcut" : "anneal";
-    j["file"] = f.file;
-    j["format"] = format;
+    if (f.model.empty()) {
+      j["file"] = f.file;
+      j["format"] = format;
+    } else {
+      j["model"] = f.model;
+      j["disorder"] = f.disorder;
+      j["disorder_seed"] = f.disorder_seed;
+    }
+    j["energy_per_spin"] = r.energy / model.size();
     j["num_vertices"] = model.size();
     j["num_edges"] = model.graph().num_edges();
     if (maxcut) j["cut"] = cut;
@@ -156,9 +186,15 @@ int run_solve(const SolveFlags& f, bool maxcut) {
 }
 
 void add_solve_flags(CLI::App* cmd, SolveFlags& f, bool maxcut) {
-  cmd->add_option("FILE", f.file, maxcut ? "weighted graph: Gset (1-based 'n m' header) or 0-based edge list"
-                                         : "Ising/QUBO model: .qubo, dimod COO text, or 0-based edge list")
-      ->required();
+  auto* file = cmd->add_option("FILE", f.file, maxcut ? "weighted graph: Gset (1-based 'n m' header) or 0-based edge list"
+                                                      : "Ising/QUBO model: .qubo, dimod COO text, or 0-based edge list");
+  if (maxcut) {
+    file->required();
+  } else {
+    cmd->add_option("--model", f.model, "a generated instance instead of FILE: sk:N, ea2:L, ea3:L (periodic), rrg:N,D");
+    cmd->add_option("--disorder", f.disorder, "gaussian | pm1 (couplings of --model)")->capture_default_str();
+    cmd->add_option("--disorder-seed", f.disorder_seed, "seed of the couplings of --model")->capture_default_str();
+  }
   cmd->add_option("--format", f.format, maxcut ? "gset | edges (default: by extension, else gset)"
                                                : "qubo | coo | edges (default: by extension)")
       ->capture_default_str();
