@@ -22,6 +22,7 @@ int run(int argc, char** argv) {
   register_list(app, action);
   register_bench(app, action);
   register_maxcut(app, action);
+  register_glass(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

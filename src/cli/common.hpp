@@ -76,5 +76,6 @@ void register_demo(CLI::App& app, Action& run);
 void register_list(CLI::App& app, Action& run);
 void register_bench(CLI::App& app, Action& run);
 void register_maxcut(CLI::App& app, Action& run);
+void register_glass(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli
