@@ -15,6 +15,7 @@
 // queue unconditionally and advances the tail by the outcome, Swendsen-Wang appends pending
 // links the same way. Models whose bonds all have one coupling use one threshold.
 #include "sample/cluster.hpp"
+#include "sample/union_find.hpp"
 
 #include <algorithm>
 #include <array>
@@ -611,36 +612,6 @@ class LatticeWolff final : public Move {
   WordBuffer words_;
   WolffSchedule schedule_;
 };
-
-// Union-find with the smaller index as root, so parent[x] <= x always, and path halving.
-inline int32_t uf_find(int32_t* __restrict p, int32_t x) {
-  while (p[x] != x) {
-    p[x] = p[p[x]];
-    x = p[x];
-  }
-  return x;
-}
-// Joins the trees of a and b; returns the new root (the smaller of the two roots).
-inline int32_t uf_link(int32_t* __restrict p, int32_t a, int32_t b) {
-  a = uf_find(p, a);
-  b = uf_find(p, b);
-  const int32_t lo = std::min(a, b);
-  p[std::max(a, b)] = lo;  // a == b: p[a] = a, no change
-  return lo;
-}
-
-// Rem's union with splicing (see Patwary, Blair, Manne, "Experiments on union-find algorithms
-// for the disjoint-set data structure", SEA 2010): walks both paths at once, redirecting the
-// higher parent to the lower one, and stops as soon as they meet. Keeps parent[x] <= x.
-inline void uf_rem_union(int32_t* __restrict p, int32_t a, int32_t b) {
-  while (p[a] != p[b]) {
-    if (p[a] < p[b]) std::swap(a, b);  // now p[a] > p[b]
-    const int32_t z = p[a];
-    p[a] = p[b];
-    if (z == a) return;  // a was a root: now linked below p[b]
-    a = z;
-  }
-}
 
 class SwendsenWangUpdate final : public ClusterBase {
  public:

@@ -17,6 +17,7 @@
 // The template argument picks AVX-512 (sign bits, flips), pdep and the AVX-512 Philox, or
 // portable loops and the scalar Philox; both give the same states (tests/test_cluster.cpp).
 #include "sample/cluster_lattice.hpp"
+#include "sample/union_find.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -37,18 +38,6 @@
 
 namespace spinlab {
 namespace {
-
-// Rem's union with splicing (Patwary, Blair, Manne, SEA 2010), keeping parent[x] <= x: walks both
-// paths at once, redirecting the higher parent to the lower one, and stops when they meet.
-inline void rem_union(int32_t* __restrict p, int32_t a, int32_t b) {
-  while (p[a] != p[b]) {
-    if (p[a] < p[b]) std::swap(a, b);  // now p[a] > p[b]
-    const int32_t z = p[a];
-    p[a] = p[b];
-    if (z == a) return;  // a was a root: now linked below p[b]
-    a = z;
-  }
-}
 
 // Bits of src deposited, lowest first, at the set bits of mask.
 template <bool kVec>
@@ -346,9 +335,9 @@ class LatticeSwendsenWang final : public Move {
       }
     }
     for (int64_t p = 0; p < np; ++p)
-      rem_union(P, static_cast<int32_t>(pend[p]), static_cast<int32_t>(pend[p] >> 32));
+      uf_rem_union(P, static_cast<int32_t>(pend[p]), static_cast<int32_t>(pend[p] >> 32));
     for (int32_t k = lo; k < hi; ++k) P[k] = std::min(lab[k], k);  // no label: a root
-    if (wrap && hi - 1 > lo) rem_union(P, lo, hi - 1);
+    if (wrap && hi - 1 > lo) uf_rem_union(P, lo, hi - 1);
     for (int32_t k = lo; k < hi; ++k) {
       int32_t x = P[P[P[k]]];
       while (P[x] != x) x = P[x];
@@ -371,7 +360,7 @@ class LatticeSwendsenWang final : public Move {
       for (uint64_t m = v[w]; m; m &= m - 1) {
         // Runs of the bond's two sites: the starts at or before it.
         const uint64_t upto = m ^ (m - 1);  // up to the bond (blsmsk)
-        rem_union(P, ba + std::popcount(a & upto), bb + std::popcount(b & upto));
+        uf_rem_union(P, ba + std::popcount(a & upto), bb + std::popcount(b & upto));
       }
     }
   }

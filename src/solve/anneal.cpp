@@ -60,6 +60,16 @@ struct Shared {
 
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+  // False once another read met the target or the time limit passed (then flagged).
+  bool keep_going() {
+    if (stop.load(std::memory_order_relaxed)) return false;
+    if (elapsed() <= o->time_limit_s) return true;
+    std::lock_guard lock(mu);
+    result->stopped_by_time = true;
+    stop = true;
+    return false;
+  }
+
   // A read's state with energy e; keeps the best (ties: lower read index).
   void offer(const std::vector<Spin>& s, double e, int64_t read, int64_t& best_read) {
     std::lock_guard lock(mu);
@@ -118,14 +128,7 @@ class Annealer {
     std::vector<uint64_t> thr(2 * static_cast<size_t>(kmax_) + 1);
     bool finished = true;
     for (size_t t = 0; t < betas_.size(); ++t) {
-      if (sh.stop.load(std::memory_order_relaxed)) {
-        finished = false;
-        break;
-      }
-      if (sh.elapsed() > sh.o->time_limit_s) {
-        std::lock_guard lock(sh.mu);
-        sh.result->stopped_by_time = true;
-        sh.stop = true;
+      if (!sh.keep_going()) {
         finished = false;
         break;
       }
@@ -242,14 +245,7 @@ class BatchAnnealer {
     a.de = de;
     bool finished = true;
     for (size_t t = 0; t < betas_.size(); ++t) {
-      if (sh.stop.load(std::memory_order_relaxed)) {
-        finished = false;
-        break;
-      }
-      if (sh.elapsed() > sh.o->time_limit_s) {
-        std::lock_guard lock(sh.mu);
-        sh.result->stopped_by_time = true;
-        sh.stop = true;
+      if (!sh.keep_going()) {
         finished = false;
         break;
       }
