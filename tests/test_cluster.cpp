@@ -310,25 +310,29 @@ TEST(LatticeSwendsenWang, SmallToriVsEnumeration) {
 
 // E and C per spin against Kaufman's finite torus (|z| < 4, fixed seeds), at beta_c and
 // either side; 70 x 12 has a row of two words, the second partial.
-TEST(LatticeSwendsenWang, TorusVsKaufman) {
-  uint64_t seed = 800;
-  for (auto [lx, ly] : {std::pair{16, 16}, std::pair{70, 12}}) {
+// simulate(algo) on Lx x Ly tori at beta_c and either side: E and C per spin within 4 errors of
+// Kaufman's finite-torus values (fixed seeds from seed0).
+void expect_tori_match_kaufman(const char* algo, std::initializer_list<std::pair<int, int>> sizes, uint64_t seed0) {
+  uint64_t seed = seed0;
+  for (auto [lx, ly] : sizes) {
     IsingModel m = IsingModel::on_lattice(torus(2, lx, ly));
     for (double beta : {0.35, 0.4406868, 0.55}) {
       SimulationOptions o;
-      o.algo = "sw";
+      o.algo = algo;
       o.betas = {beta};
       o.sweeps = 20000;
       o.therm = 500;
       o.seed = ++seed;
       const PointResult p = simulate(m, o).points[0];
       const ExactThermo ex = kaufman_torus(lx, ly, beta);
-      const std::string tag = std::to_string(lx) + "x" + std::to_string(ly) + " beta=" + std::to_string(beta);
+      const std::string tag = std::string(algo) + " " + std::to_string(lx) + "x" + std::to_string(ly) + " beta=" + std::to_string(beta);
       expect_z(p.energy_per_spin, ex.energy_per_spin, tag + " E/N");
       expect_z(p.specific_heat, ex.specific_heat_per_spin, tag + " C/N");
     }
   }
 }
+
+TEST(LatticeSwendsenWang, TorusVsKaufman) { expect_tori_match_kaufman("sw", {{16, 16}, {70, 12}}, 800); }
 
 // The 3D kernel against the CSR Swendsen-Wang on the same 4 x 3 x 5 torus: the two estimates of
 // E and |M| per spin agree within 4 combined standard errors.
@@ -438,25 +442,7 @@ TEST(LatticeWolff, SmallToriVsEnumeration) {
 
 // E and C per spin against Kaufman's finite torus (|z| < 4, fixed seeds), at beta_c and either
 // side; 70 x 12 is not square, 3 x 40 has the shortest rows.
-TEST(LatticeWolff, TorusVsKaufman) {
-  uint64_t seed = 1800;
-  for (auto [lx, ly] : {std::pair{16, 16}, std::pair{70, 12}, std::pair{3, 40}}) {
-    IsingModel m = IsingModel::on_lattice(torus(2, lx, ly));
-    for (double beta : {0.35, 0.4406868, 0.55}) {
-      SimulationOptions o;
-      o.algo = "wolff";
-      o.betas = {beta};
-      o.sweeps = 20000;
-      o.therm = 500;
-      o.seed = ++seed;
-      const PointResult p = simulate(m, o).points[0];
-      const ExactThermo ex = kaufman_torus(lx, ly, beta);
-      const std::string tag = std::to_string(lx) + "x" + std::to_string(ly) + " beta=" + std::to_string(beta);
-      expect_z(p.energy_per_spin, ex.energy_per_spin, tag + " E/N");
-      expect_z(p.specific_heat, ex.specific_heat_per_spin, tag + " C/N");
-    }
-  }
-}
+TEST(LatticeWolff, TorusVsKaufman) { expect_tori_match_kaufman("wolff", {{16, 16}, {70, 12}, {3, 40}}, 1800); }
 
 // Lattice models now take the lattice kernel, so the CSR Wolff move on a 4-regular graph (its
 // unrolled degree-4 loop) is checked here on the torus's graph alone, against Kaufman.
