@@ -3,8 +3,8 @@
 // on the sparse and toroidal ones (G11-G17, G22); tabu search from an annealed state continues
 // from a deep local minimum, so "auto" alternates 16 annealing reads (one vector) and a tabu polish
 // of the best of them on every thread, doubling the sweeps per read every cycle (from
-// --num-sweeps): cheap anneals settle the easy instances at once, the long ones (neal needs 10^5
-// sweeps on G55) come within the time limit.
+// --num-sweeps, up to a cycle of ~1/8 of the time limit): cheap anneals settle the easy instances
+// at once, the long ones (neal needs 10^5 sweeps on G55) come within the time limit.
 #include "solve/ground_state.hpp"
 
 #include <algorithm>
@@ -118,7 +118,6 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
         AnnealOptions a = o.anneal;
         a.num_reads = 16;  // one vector of reads (anneal_batch.hpp); tabu polishes the best
         a.num_sweeps = sweeps_now;
-        sweeps_now = std::min<int64_t>(2 * sweeps_now, int64_t{1} << 22);
         a.threads = 1;
         a.seed = o.seed ^ 0x5eed5eed5eedULL;  // its own streams, distinct from the tabu runs'
         a.time_limit_s = std::max(1e-3, o.time_limit_s - best.elapsed());
@@ -127,6 +126,14 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
         a.seed += static_cast<uint64_t>(run) * 0x9E3779B97F4A7C15ULL;
         const AnnealResult ar = anneal(m, a);
         sweeps += ar.sweeps_done;
+        // Double the sweeps per read, but keep one cycle under ~1/8 of the time limit, so that
+        // long limits still see many cycles from fresh random starts (measured on G14: a cap
+        // of this size beats unbounded doubling and short fixed anneals).
+        if (ar.sweeps_done > 0) {
+          const double per_sweep = ar.time_s / static_cast<double>(ar.sweeps_done) * static_cast<double>(a.num_reads);
+          const double cap = o.time_limit_s / 8.0 / std::max(per_sweep, 1e-12);
+          sweeps_now = std::max<int64_t>(o.anneal.num_sweeps, std::min<int64_t>(2 * sweeps_now, static_cast<int64_t>(std::min(cap, 1e9))));
+        }
         if (ar.best_state.empty()) break;
         best.offer(ar.best_state, ar.best_energy, run);
         start = ar.best_state;
