@@ -18,7 +18,7 @@ namespace spinlab::cli {
 namespace {
 
 struct SolveFlags {
-  std::string file, format = "auto", solution, beta_range, schedule = "geometric";
+  std::string file, format = "auto", solution, beta_range, schedule = "geometric", beta_schedule;
   std::string model, disorder = "gaussian";  // anneal: a generated instance instead of FILE
   uint64_t disorder_seed = 1;
   double time_limit = 10.0;
@@ -92,6 +92,10 @@ GroundStateOptions options_from(const SolveFlags& f, const IsingModel& m) {
     const auto v = parse_value_list(f.beta_range, "--beta-range");
     if (v.size() != 2) throw InputError("--beta-range: expected HOT,COLD (two inverse temperatures)");
     o.anneal.beta_range = std::pair{v[0], v[1]};
+  }
+  if (!f.beta_schedule.empty()) {  // a custom table: one beta per sweep
+    o.anneal.beta_schedule_type = "custom";
+    o.anneal.beta_schedule = parse_value_list(f.beta_schedule, "--beta-schedule");
   }
   anneal_schedule(o.anneal, o.anneal.beta_range ? *o.anneal.beta_range : default_beta_range(m));  // validates early
   return o;
@@ -207,6 +211,8 @@ void add_solve_flags(CLI::App* cmd, SolveFlags& f, bool maxcut) {
   cmd->add_option("--num-reads", f.num_reads, "annealing reads (algo anneal; 0: until the time limit)")->capture_default_str();
   cmd->add_option("--beta-range", f.beta_range, "HOT,COLD inverse temperatures (default: neal's rule)");
   cmd->add_option("--beta-schedule-type", f.schedule, "geometric | linear")->capture_default_str();
+  cmd->add_option("--beta-schedule", f.beta_schedule,
+                  "a custom schedule, one beta per sweep: a list '0.1,0.5,1' or START:STOP:COUNT (replaces --num-sweeps)");
   cmd->add_option("--solution", f.solution,
                   maxcut ? "write the side (0/1) of every vertex (1-based for gset), re-checked after writing"
                          : "write the spin (+1/-1) of every variable, re-checked after writing");
