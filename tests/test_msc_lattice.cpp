@@ -280,3 +280,34 @@ TEST(MscUpdate, SimulateIsReproducibleAndThreadIndependent) {
 
 }  // namespace
 }  // namespace spinlab
+
+#include <atomic>
+
+#include "sample/thread_team.hpp"
+
+namespace spinlab {
+namespace {
+
+// Every member runs each task once, run() returns only when all have finished, and a team is
+// reusable for many small passes (the sweep's pattern).
+TEST(ThreadTeam, RunsEveryMemberOncePerTaskAndWaitsForAll) {
+  for (int n : {1, 2, 3}) {
+    ThreadTeam team(n);
+    EXPECT_EQ(team.size(), n);
+    std::vector<int64_t> hits(n, 0);
+    std::atomic<int> total{0};
+    for (int rep = 0; rep < 2000; ++rep) {
+      team.run([&](int t, int size) {
+        EXPECT_EQ(size, n);
+        ++hits[t];  // each member writes only its own slot
+        total.fetch_add(1);
+      });
+      ASSERT_EQ(total.load(), (rep + 1) * n);  // all finished before run() returned
+    }
+    for (int t = 0; t < n; ++t) EXPECT_EQ(hits[t], 2000);
+  }
+  EXPECT_THROW(ThreadTeam(0), InputError);
+}
+
+}  // namespace
+}  // namespace spinlab
