@@ -1,5 +1,6 @@
 // Edge-list and spin-state readers with line-numbered errors; atomic file writes.
 #include "io/files.hpp"
+#include "io/parse.hpp"
 
 #include <unistd.h>
 
@@ -37,27 +38,6 @@ std::string strip_comment(const std::string& line) {
   throw InputError(source + ":" + std::to_string(line) + ": " + what);
 }
 
-// Parses a whole integer token; rejects trailing junk, signs where not allowed, overflow.
-bool parse_int(const std::string& tok, int64_t* out) {
-  if (tok.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(tok.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return false;
-  *out = v;
-  return true;
-}
-
-bool parse_double(const std::string& tok, double* out) {
-  if (tok.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(tok.c_str(), &end);
-  if (*end != '\0' || (errno == ERANGE && std::fabs(v) > 1.0)) return false;  // overflow; underflow is fine
-  *out = v;
-  return true;
-}
-
 }  // namespace
 
 Graph parse_edge_list(const std::string& text, const std::string& source) {
@@ -89,7 +69,7 @@ Graph parse_edge_list(const std::string& text, const std::string& source) {
       fail(source, lineno, "vertex index out of range (0-based, below 2^31-1)");
     if (declared_n >= 0 && (i >= declared_n || j >= declared_n))
       fail(source, lineno, "vertex index >= declared N = " + std::to_string(declared_n));
-    if (!parse_double(tok[2], &w) || !std::isfinite(w))
+    if (!parse_real(tok[2], &w) || !std::isfinite(w))
       fail(source, lineno, "coupling must be a finite number, got '" + tok[2] + "'");
     if (i == j) fail(source, lineno, "self-loop on vertex " + std::to_string(i));
     seen_edge = true;
