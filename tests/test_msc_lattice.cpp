@@ -131,6 +131,21 @@ TEST(MscUpdate, SimdLevelsAndThreadCountsGiveBitIdenticalLattices) {
       }
 }
 
+// The larger 3D geometries (whole-word rows, W = 1, 2) against the scalar reference, for the
+// Metropolis class layouts the SIMD kernels special-case (one sweep each: the reference is slow).
+TEST(MscUpdate, LargeCubicLatticesMatchTheScalarReference) {
+  for (int L : {128, 256})
+    for (double beta : {0.2216546, 0.6}) {
+      const auto ref = run(3, L, MscRule::Metropolis, 1.0, beta, SimdLevel::Scalar, 1, 1);
+      for (SimdLevel level : levels())
+        for (int threads : {1, 2}) {
+          if (level == SimdLevel::Scalar) continue;
+          EXPECT_EQ(run(3, L, MscRule::Metropolis, 1.0, beta, level, threads, 1), ref)
+              << "3D L=" << L << " " << simd_level_name(level) << " threads=" << threads << " beta=" << beta;
+        }
+    }
+}
+
 // The bit-sliced, early-exiting comparison against a spin-by-spin one: each spin's full 32-bit u
 // assembled from its planes, compared with the threshold of its class.
 TEST(MscUpdate, OnePassEqualsSpinBySpinComparison) {
