@@ -19,10 +19,11 @@
 
 #define MSC_INLINE [[gnu::always_inline]] inline
 
-// Calls f.template operator()<K>() with K = n (0 .. 7): the kernels are instantiated per number
-// of uncertain classes, so that their masks live in registers.
+// Calls f.template operator()<V>() with V = n (0 .. 7), for code instantiated per small runtime
+// value (the number of uncertain classes, a plane's threshold code) so that masks stay in
+// registers and branches are resolved at compile time.
 template <class F>
-void with_class_count(int n, F&& f) {
+MSC_INLINE void with_small_int(int n, F&& f) {
   switch (n) {
     case 0: return f.template operator()<0>();
     case 1: return f.template operator()<1>();

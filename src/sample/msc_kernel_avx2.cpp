@@ -180,7 +180,7 @@ void pass_k(const PassArgs& a, int64_t g0, int64_t g1) {
 }  // namespace
 
 void pass_avx2(const PassArgs& a, int64_t g0, int64_t g1) {
-  with_class_count(a.nmaybe, [&]<int K>() { pass_k<K>(a, g0, g1); });
+  with_small_int(a.nmaybe, [&]<int K>() { pass_k<K>(a, g0, g1); });
 }
 
 Sums sums_avx2(const PassArgs& a, int64_t g0, int64_t g1) {

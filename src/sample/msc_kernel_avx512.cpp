@@ -220,7 +220,7 @@ void pass_wk(const PassArgs& a, int64_t g0, int64_t g1) {
 
 template <int WC>
 void pass_w(const PassArgs& a, int64_t g0, int64_t g1) {
-  with_class_count(a.nmaybe, [&]<int K>() { pass_wk<WC, K>(a, g0, g1); });
+  with_small_int(a.nmaybe, [&]<int K>() { pass_wk<WC, K>(a, g0, g1); });
 }
 
 template <int WC>
@@ -319,16 +319,7 @@ MSC_INLINE void with_code(unsigned c, F&& f) {
       default: return f.template operator()<3>();
     }
   } else {
-    switch (c) {
-      case 0: return f.template operator()<0>();
-      case 1: return f.template operator()<1>();
-      case 2: return f.template operator()<2>();
-      case 3: return f.template operator()<3>();
-      case 4: return f.template operator()<4>();
-      case 5: return f.template operator()<5>();
-      case 6: return f.template operator()<6>();
-      default: return f.template operator()<7>();
-    }
+    with_small_int(static_cast<int>(c), f);
   }
 }
 
