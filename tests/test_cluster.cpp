@@ -334,28 +334,30 @@ void expect_tori_match_kaufman(const char* algo, std::initializer_list<std::pair
 
 TEST(LatticeSwendsenWang, TorusVsKaufman) { expect_tori_match_kaufman("sw", {{16, 16}, {70, 12}}, 800); }
 
-// The 3D kernel against the CSR Swendsen-Wang on the same 4 x 3 x 5 torus: the two estimates of
-// E and |M| per spin agree within 4 combined standard errors.
-TEST(LatticeSwendsenWang, CubicAgreesWithCsrMove) {
-  IsingModel lat = IsingModel::on_lattice(torus(3, 4, 3, 5));
-  IsingModel csr(lat.graph());  // the same couplings without the lattice: the CSR move
+// The lattice kernel of `algo` on `lat` against the CSR move on the same couplings (the bare
+// graph): E and |M| per spin agree within 4 combined standard errors at the 3D beta_c and 0.3.
+void expect_lattice_kernel_matches_csr(const char* algo, const Lattice& lat, uint64_t seed) {
+  IsingModel m = IsingModel::on_lattice(lat);
+  IsingModel csr(m.graph());  // the same couplings without the lattice: the CSR move
   for (double beta : {0.2216544, 0.3}) {
     SimulationOptions o;
-    o.algo = "sw";
+    o.algo = algo;
     o.betas = {beta};
     o.sweeps = 20000;
     o.therm = 500;
-    o.seed = 900;
-    const PointResult a = simulate(lat, o).points[0];
-    o.seed = 901;
+    o.seed = seed;
+    const PointResult a = simulate(m, o).points[0];
+    o.seed = seed + 1;
     const PointResult b = simulate(csr, o).points[0];
-    auto z = [](const Estimate& x, const Estimate& y) {
-      return std::fabs(x.mean - y.mean) / std::sqrt(x.error * x.error + y.error * y.error);
-    };
-    EXPECT_LT(z(a.energy_per_spin, b.energy_per_spin), 4.0) << "beta=" << beta;
-    EXPECT_LT(z(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin), 4.0) << "beta=" << beta;
+    const std::string tag = std::string(algo) + " " + lat.describe() + " beta=" + std::to_string(beta);
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.energy_per_spin, b.energy_per_spin)), 4.0) << tag;
+    EXPECT_LT(std::fabs(spinlab::testing::z_difference(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin)), 4.0) << tag;
   }
 }
+
+// The 3D kernel against the CSR Swendsen-Wang on the same 4 x 3 x 5 torus: the two estimates of
+// E and |M| per spin agree within 4 combined standard errors.
+TEST(LatticeSwendsenWang, CubicAgreesWithCsrMove) { expect_lattice_kernel_matches_csr("sw", torus(3, 4, 3, 5), 900); }
 
 // A fixed (seed, stream) gives the same states and stream position; another stream another
 // trajectory (2D rows of 70 sites, 3D).
@@ -469,27 +471,9 @@ TEST(LatticeWolff, CsrMoveOnSquareTorusGraphVsKaufman) {
 // estimates of E and |M| per spin agree within 4 combined standard errors.
 TEST(LatticeWolff, CubicAgreesWithCsrMove) {
   for (const Lattice& lat : {torus(3, 4, 3, 5), torus(3, 6, 5, 4)}) {
-    IsingModel m = IsingModel::on_lattice(lat);
-    IsingModel csr(m.graph());  // the same couplings without the lattice: the CSR move
-    ASSERT_EQ(make_move("wolff", m, 0.2)->kernel(), "lattice-stack");
-    ASSERT_NE(make_move("wolff", csr, 0.2)->kernel(), "lattice-stack");
-    for (double beta : {0.2216544, 0.3}) {
-      SimulationOptions o;
-      o.algo = "wolff";
-      o.betas = {beta};
-      o.sweeps = 20000;
-      o.therm = 500;
-      o.seed = 1900;
-      const PointResult a = simulate(m, o).points[0];
-      o.seed = 1901;
-      const PointResult b = simulate(csr, o).points[0];
-      auto z = [](const Estimate& x, const Estimate& y) {
-        return std::fabs(x.mean - y.mean) / std::sqrt(x.error * x.error + y.error * y.error);
-      };
-      EXPECT_LT(z(a.energy_per_spin, b.energy_per_spin), 4.0) << lat.describe() << " beta=" << beta;
-      EXPECT_LT(z(a.abs_magnetization_per_spin, b.abs_magnetization_per_spin), 4.0)
-          << lat.describe() << " beta=" << beta;
-    }
+    ASSERT_EQ(make_move("wolff", IsingModel::on_lattice(lat), 0.2)->kernel(), "lattice-stack");
+    ASSERT_NE(make_move("wolff", IsingModel(IsingModel::on_lattice(lat).graph()), 0.2)->kernel(), "lattice-stack");
+    expect_lattice_kernel_matches_csr("wolff", lat, 1900);
   }
 }
 
