@@ -183,6 +183,21 @@ inline uint32_t below(uint32_t n, WordBuffer& wb, Cursor& c) {
 // (seen as a 60-sigma energy bias on the 4x4 torus).
 class WolffSchedule {
  public:
+  // One sweep of a move whose grow(spins, cursor) grows and flips one cluster from the words of wb.
+  template <class Grow>
+  void sweep_with(std::span<Spin> s, WordBuffer& wb, Rng& rng, Grow&& grow) {
+    if (s.empty()) return;
+    wb.start(rng);
+    Cursor c;
+    sweep(static_cast<int64_t>(s.size()), [&] { return grow(s.data(), c); });
+  }
+  // End of thermalisation: tuning sweeps (sweep_once()) until enough were counted, then freeze.
+  template <class SweepOnce>
+  void finish_tuning(SweepOnce&& sweep_once) {
+    if (frozen()) return;
+    while (wants_tuning()) sweep_once();
+    freeze();
+  }
   // grow() grows and flips one cluster and returns its size.
   template <class Grow>
   void sweep(int64_t n, Grow&& grow) {
@@ -232,16 +247,10 @@ class WolffUpdate final : public ClusterBase {
 
   // Clusters per sweep: see WolffSchedule.
   void sweep(std::span<Spin> s, Rng& rng) override {
-    const int64_t n = static_cast<int64_t>(s.size());
-    if (n == 0) return;
-    words_.start(rng);
-    Cursor c;
-    schedule_.sweep(n, [&] { return grow_and_flip(s.data(), c); });
+    schedule_.sweep_with(s, words_, rng, [this](Spin* sp, Cursor& c) { return grow_and_flip(sp, c); });
   }
   void end_thermalization(std::span<Spin> s, Rng& rng) override {
-    if (schedule_.frozen()) return;
-    while (schedule_.wants_tuning()) sweep(s, rng);
-    schedule_.freeze();
+    schedule_.finish_tuning([&] { sweep(s, rng); });
   }
 
  private:
@@ -510,16 +519,10 @@ class LatticeWolff final : public Move {
     thr_ = bond_threshold(beta, J_);
   }
   void sweep(std::span<Spin> s, Rng& rng) override {
-    const int64_t n = static_cast<int64_t>(s.size());
-    if (n == 0) return;
-    words_.start(rng);
-    Cursor c;
-    schedule_.sweep(n, [&] { return grow_and_flip(s.data(), c); });
+    schedule_.sweep_with(s, words_, rng, [this](Spin* sp, Cursor& c) { return grow_and_flip(sp, c); });
   }
   void end_thermalization(std::span<Spin> s, Rng& rng) override {
-    if (schedule_.frozen()) return;
-    while (schedule_.wants_tuning()) sweep(s, rng);
-    schedule_.freeze();
+    schedule_.finish_tuning([&] { sweep(s, rng); });
   }
 
  private:
