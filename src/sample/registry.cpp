@@ -50,8 +50,10 @@ const std::vector<MoveInfo>& move_registry() {
   using O = SiteOrder;
   static const std::vector<MoveInfo> registry = {
       {"metropolis",
-       "Metropolis: the vectorised checkerboard kernel on uniform periodic 2D/3D lattices with "
-       "even L, else metropolis-sequential; sweep = N attempts",
+       "Metropolis: in simulate, the bit-packed multi-spin-coded kernel on periodic square/cubic "
+       "lattices with one J, h = 0 and L = 8k <= 128, 256, 512 or 1024k; else the vectorised "
+       "checkerboard kernel on uniform periodic even-L 2D/3D lattices; else metropolis-sequential; "
+       "sweep = N attempts",
        single(R::Metropolis, O::Auto)},
       {"metropolis-sequential", "Metropolis single-spin flips, sites in index order; sweep = N attempts",
        single(R::Metropolis, O::Sequential)},
@@ -62,8 +64,8 @@ const std::vector<MoveInfo>& move_registry() {
        "periodic even-L lattices); sweep = N attempts",
        single(R::Metropolis, O::Checkerboard)},
       {"heatbath",
-       "heat-bath (Glauber): the vectorised checkerboard kernel where it applies (as metropolis), "
-       "else heatbath-sequential; sweep = N updates",
+       "heat-bath (Glauber): the same kernels as metropolis (multi-spin-coded in simulate where it "
+       "applies, else checkerboard, else heatbath-sequential); sweep = N updates",
        single(R::HeatBath, O::Auto)},
       {"heatbath-sequential", "heat-bath (Glauber) single-spin updates, sites in index order; sweep = N updates",
        single(R::HeatBath, O::Sequential)},
