@@ -146,8 +146,10 @@ GroundStateResult solve_ground_state(const IsingModel& m, const GroundStateOptio
       t.target_energy = o.target_energy;
       if (o.algo == "auto" && t.max_iterations == std::numeric_limits<int64_t>::max())
         t.max_iterations = 200 * static_cast<int64_t>(m.size());  // then the next annealing read
-      const TabuResult tr = tabu_search(m, start, t, rng, [&] { best.tick(); return best.stop.load(); },
-                                        [&](double e, double) { (void)e; });
+      const TabuResult tr = tabu_search(m, start, t, rng, [&] {
+        best.tick();
+        return best.stop.load();
+      });
       iterations += tr.iterations;
       best.offer(tr.best_state, tr.best_energy, run);
     }
