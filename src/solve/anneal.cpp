@@ -88,6 +88,12 @@ struct Shared {
       stop = true;
     }
   }
+  // A read that ran its whole schedule ended at energy e.
+  void finish_read(int64_t read, double e) {
+    std::lock_guard lock(mu);
+    result->read_energies[static_cast<size_t>(read)] = e;
+    reads_done.fetch_add(1);
+  }
   void report_locked() {
     last_report = Clock::now();
     o->progress({result->best_energy, elapsed(), reads_done.load(), sweeps_done.load()});
@@ -168,16 +174,15 @@ class Annealer {
       if (e < best_e) {
         best_e = e;
         best = s;
-        if (sh.o->target_energy && m_.energy(s) <= *sh.o->target_energy) sh.offer(s, m_.energy(s), read, best_read);
+        if (sh.o->target_energy) {
+          const double exact = m_.energy(s);  // e accumulates rounding with real couplings
+          if (exact <= *sh.o->target_energy) sh.offer(s, exact, read, best_read);
+        }
       }
       sh.tick();
     }
     if (!best.empty()) sh.offer(best, m_.energy(best), read, best_read);
-    if (finished) {
-      std::lock_guard lock(sh.mu);
-      sh.result->read_energies[static_cast<size_t>(read)] = m_.energy(s);
-      sh.reads_done.fetch_add(1);
-    }
+    if (finished) sh.finish_read(read, m_.energy(s));
   }
 
  private:
@@ -266,11 +271,7 @@ class BatchAnnealer {
       const std::vector<Spin> st = lane_state(l);
       const double e = m_.energy(st);
       sh.offer(st, e, L * batch + l, best_read);
-      if (finished) {
-        std::lock_guard lock(sh.mu);
-        sh.result->read_energies[static_cast<size_t>(L * batch + l)] = e;
-        sh.reads_done.fetch_add(1);
-      }
+      if (finished) sh.finish_read(L * batch + l, e);
     }
   }
 
