@@ -148,6 +148,18 @@ TEST(ClusterMoves, StarWithLargeHubVsExact) {
       }
 }
 
+// 20 sweeps from a hot start of stream (seed, stream), the end of thermalisation, 20 more: the
+// final state, and the stream's position in *block.
+std::vector<Spin> tuned_trajectory(Move& mv, const IsingModel& m, uint64_t seed, uint64_t stream, uint64_t* block) {
+  Rng rng(seed, stream);
+  auto s = hot_state(m.size(), rng);
+  for (int t = 0; t < 20; ++t) mv.sweep(s, rng);
+  mv.end_thermalization(s, rng);
+  for (int t = 0; t < 20; ++t) mv.sweep(s, rng);
+  *block = rng.block();
+  return s;
+}
+
 // Same (seed, stream): the same states and the same stream position, for any model; another
 // stream: another trajectory.
 TEST(ClusterMoves, TrajectoryFollowsSeedAndStream) {
@@ -158,16 +170,7 @@ TEST(ClusterMoves, TrajectoryFollowsSeedAndStream) {
   models.emplace_back(star(80, 0.4, 0.0), 0.5);
   for (const auto& [m, beta] : models)
     for (const char* algo : {"wolff", "sw"}) {
-      auto run = [&](uint64_t stream, uint64_t* block) {
-        auto mv = make_move(algo, m, beta);
-        Rng rng(11, stream);
-        auto s = hot_state(m.size(), rng);
-        for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
-        mv->end_thermalization(s, rng);
-        for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
-        *block = rng.block();
-        return s;
-      };
+      auto run = [&](uint64_t stream, uint64_t* block) { return tuned_trajectory(*make_move(algo, m, beta), m, 11, stream, block); };
       uint64_t b1 = 0, b2 = 0, b3 = 0;
       const auto s1 = run(3, &b1), s2 = run(3, &b2), s3 = run(4, &b3);
       EXPECT_EQ(s1, s2) << algo << " N=" << m.size();
@@ -485,13 +488,7 @@ TEST(LatticeWolff, TrajectoryFollowsSeedAndStream) {
     auto run = [&](uint64_t stream, uint64_t* block) {
       auto mv = make_move("wolff", m, lat.dim() == 2 ? 0.4406868 : 0.2216544);
       EXPECT_EQ(mv->kernel(), "lattice-stack");
-      Rng rng(13, stream);
-      auto s = hot_state(m.size(), rng);
-      for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
-      mv->end_thermalization(s, rng);
-      for (int t = 0; t < 20; ++t) mv->sweep(s, rng);
-      *block = rng.block();
-      return s;
+      return tuned_trajectory(*mv, m, 13, stream, block);
     };
     uint64_t b1 = 0, b2 = 0, b3 = 0;
     const auto s1 = run(2, &b1), s2 = run(2, &b2), s3 = run(3, &b3);
