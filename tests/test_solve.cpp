@@ -8,6 +8,8 @@
 #include "core/rng.hpp"
 #include "exact/enumerate.hpp"
 #include "solve/anneal.hpp"
+#include "solve/breakout.hpp"
+#include "solve/gain_buckets.hpp"
 #include "solve/ground_state.hpp"
 #include "solve/tabu.hpp"
 
@@ -28,8 +30,9 @@ IsingModel random_pm_instance(uint64_t seed) {
   return IsingModel(Graph::from_edges(n, e), h);
 }
 
-// Annealing and tabu search each find the exact ground state of 50 instances.
-TEST(GroundState, AnnealAndTabuFindTheExactGroundStateOf50RandomInstances) {
+// Annealing, tabu search and breakout local search each find the exact ground state of 50
+// instances.
+TEST(GroundState, AnnealTabuAndBreakoutFindTheExactGroundStateOf50RandomInstances) {
   for (uint64_t seed = 1; seed <= 50; ++seed) {
     const IsingModel m = random_pm_instance(seed);
     const double exact = enumerate_exact(m, 1.0).ground_energy;
@@ -48,6 +51,79 @@ TEST(GroundState, AnnealAndTabuFindTheExactGroundStateOf50RandomInstances) {
     const TabuResult q = tabu_search(m, hot_state(m.size(), rng), t, rng);
     EXPECT_DOUBLE_EQ(q.best_energy, exact) << "tabu, instance " << seed;
     EXPECT_DOUBLE_EQ(m.energy(q.best_state), q.best_energy);
+    BreakoutOptions b;
+    b.max_moves = 20000;  // descents and perturbations together
+    Rng rng2(seed, 1);
+    const BreakoutResult br = breakout_local_search(m, hot_state(m.size(), rng2), b, rng2);
+    EXPECT_DOUBLE_EQ(br.best_energy, exact) << "breakout, instance " << seed;
+    EXPECT_DOUBLE_EQ(m.energy(br.best_state), br.best_energy);
+    EXPECT_GT(br.local_minima, 1);
+  }
+}
+
+// Real couplings take the scanning path of the breakout search (no gain buckets).
+TEST(Breakout, RealCouplingsFindTheGroundStateAndStopAtTheTarget) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    Rng rng(seed, 5);
+    std::vector<Edge> e;
+    for (int32_t i = 0; i < 14; ++i)
+      for (int32_t j = i + 1; j < 14; ++j) e.push_back({i, j, rng.uniform() - 0.5});
+    const IsingModel m(Graph::from_edges(14, e));
+    const double exact = enumerate_exact(m, 1.0).ground_energy;
+    BreakoutOptions b;
+    b.max_moves = 20000;
+    const BreakoutResult r = breakout_local_search(m, hot_state(14, rng), b, rng);
+    EXPECT_NEAR(r.best_energy, exact, 1e-9) << "instance " << seed;
+    b.target_energy = exact + 1e-9;
+    b.max_moves = std::numeric_limits<int64_t>::max();
+    const BreakoutResult t = breakout_local_search(m, hot_state(14, rng), b, rng);
+    EXPECT_TRUE(t.reached_target);
+    EXPECT_NEAR(t.best_energy, exact, 1e-9);
+  }
+  const std::vector<Edge> one{{0, 1, 1.0}};
+  const IsingModel m(Graph::from_edges(3, one));
+  Rng rng(1, 1);
+  BreakoutOptions bad;
+  bad.directed_min = 1.5;
+  EXPECT_THROW(breakout_local_search(m, hot_state(3, rng), bad, rng), InputError);
+  EXPECT_THROW(breakout_local_search(m, hot_state(2, rng), BreakoutOptions{}, rng), InputError);
+}
+
+// The tabu bucket structure against a plain reference: after random gain updates, tabu marks
+// and expiries, the best admissible move and the lowest gain agree with a scan.
+TEST(TabuBuckets, AgreeWithAScanUnderRandomOperations) {
+  const int32_t n = 60;
+  const int64_t gmax = 20, tenure = 7;
+  TabuBuckets b(n, gmax, tenure);
+  std::vector<int64_t> g(n), until(n, 0);
+  Rng rng(9, 9);
+  for (int32_t i = 0; i < n; ++i) {
+    g[i] = static_cast<int64_t>(rng.below(2 * gmax + 1)) - gmax;
+    b.insert(i, g[i], rng.below(2) == 0);
+  }
+  for (int64_t it = 1; it <= 20000; ++it) {
+    b.expire(it, rng.below(2) == 0);
+    for (int k = 0; k < 3; ++k) {
+      const int32_t v = static_cast<int32_t>(rng.below(n));
+      g[v] = static_cast<int64_t>(rng.below(2 * gmax + 1)) - gmax;
+      b.update(v, g[v], rng.below(2) == 0);
+    }
+    const int32_t v = static_cast<int32_t>(rng.below(n));
+    until[v] = it + 1 + static_cast<int64_t>(rng.below(tenure));
+    b.make_tabu(v, until[v], rng.below(2) == 0);
+    const int64_t aspire = static_cast<int64_t>(rng.below(2 * gmax + 1)) - gmax;
+    int64_t best_free = gmax + 1, best_any = gmax + 1;
+    for (int32_t i = 0; i < n; ++i) {
+      ASSERT_EQ(b.is_tabu(i), until[i] > it) << "vertex " << i << " iteration " << it;
+      best_any = std::min(best_any, g[i]);
+      if (until[i] <= it || g[i] < aspire) best_free = std::min(best_free, g[i]);
+    }
+    const int32_t a = b.best_admissible(aspire);
+    ASSERT_GE(a, 0);
+    ASSERT_EQ(g[a], best_free) << "iteration " << it;
+    ASSERT_TRUE(!b.is_tabu(a) || g[a] < aspire);
+    ASSERT_EQ(g[b.lowest()], best_any);
+    ASSERT_EQ(b.gain(a), g[a]);
   }
 }
 
@@ -136,7 +212,7 @@ namespace spinlab {
 namespace {
 
 TEST(GroundState, PortfolioFindsGroundStatesAndHonoursStops) {
-  for (const char* algo : {"auto", "anneal", "tabu"})
+  for (const char* algo : {"auto", "anneal", "tabu", "bls"})
     for (uint64_t seed = 1; seed <= 6; ++seed) {
       const IsingModel m = random_pm_instance(seed);
       const double exact = enumerate_exact(m, 1.0).ground_energy;

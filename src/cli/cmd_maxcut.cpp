@@ -208,7 +208,7 @@ void add_solve_flags(CLI::App* cmd, SolveFlags& f, bool maxcut) {
   cmd->add_option("--target", f.target, maxcut ? "stop when the cut reaches this value" : "stop at this energy");
   cmd->add_option("--seed", f.seed, "random seed (run r uses stream r)")->check(seed_validator())->capture_default_str();
   cmd->add_option("--threads", f.threads, "parallel searches")->capture_default_str();
-  cmd->add_option("--algo", f.algo, "auto (annealing reads polished by tabu search) | anneal | tabu")->capture_default_str();
+  cmd->add_option("--algo", f.algo, "auto (annealing reads polished by breakout local search) | anneal | tabu | bls (breakout local search from random states)")->capture_default_str();
   cmd->add_option("--num-sweeps", f.num_sweeps, "sweeps per annealing read")->capture_default_str();
   cmd->add_option("--num-reads", f.num_reads, "annealing reads (algo anneal; 0: until the time limit)")->capture_default_str();
   cmd->add_option("--beta-range", f.beta_range, "HOT,COLD inverse temperatures (default: neal's rule)");

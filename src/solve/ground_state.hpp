@@ -12,12 +12,14 @@
 
 #include "core/model.hpp"
 #include "solve/anneal.hpp"
+#include "solve/breakout.hpp"
 #include "solve/tabu.hpp"
 
 namespace spinlab {
 
 struct GroundStateOptions {
-  /// "auto" (annealing reads polished by tabu search, see ground_state.cpp for why), "anneal"
+  /// "auto" (annealing reads polished by breakout local search, see ground_state.cpp for why),
+  /// "bls" (breakout local search from random states), "anneal"
   /// (annealing reads only) or "tabu" (tabu search from random states).
   std::string algo = "auto";
   double time_limit_s = 10.0;
@@ -27,6 +29,7 @@ struct GroundStateOptions {
   /// Annealing reads: num_reads is a budget (all reads done = stop) unless a time limit is given.
   AnnealOptions anneal;
   TabuOptions tabu;
+  BreakoutOptions breakout;
   /// Called (serialised, on every new best and at most every ~0.5 s) with the best energy so far.
   std::function<void(double energy, double seconds, int64_t work)> progress;
 };
@@ -35,7 +38,7 @@ struct GroundStateResult {
   std::vector<Spin> state;
   double energy = std::numeric_limits<double>::infinity();
   double time_to_best_s = 0.0, time_s = 0.0;
-  std::string algorithm;   // what ran, e.g. "anneal+tabu"
+  std::string algorithm;   // what ran, e.g. "anneal+bls"
   int64_t reads = 0;       // annealing reads / tabu runs started
   int64_t sweeps = 0;      // annealing sweeps
   int64_t tabu_iterations = 0;

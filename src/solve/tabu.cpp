@@ -10,61 +10,12 @@
 
 #include "core/error.hpp"
 #include "solve/anneal.hpp"
+#include "solve/gain_buckets.hpp"
 
 namespace spinlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Vertices bucketed by integer gain (doubly linked lists), so that the best admissible move is
-// found by walking up from the lowest non-empty bucket instead of scanning all N gains (the
-// bucket structure of Fiduccia-Mattheyses, as in Breakout Local Search).
-class GainBuckets {
- public:
-  GainBuckets(int32_t n, int64_t gmax) : gmax_(gmax), head_(2 * gmax + 1, -1), next_(n, -1), prev_(n, -1), g_(n, 0) {}
-  void insert(int32_t v, int64_t g, bool front) {
-    const int64_t b = g + gmax_;
-    g_[v] = g;
-    if (front || head_[b] < 0) {
-      next_[v] = head_[b];
-      prev_[v] = -1;
-      if (head_[b] >= 0) prev_[head_[b]] = v;
-      head_[b] = v;
-    } else {  // second place: cheap variation of the order among equal gains
-      const int32_t h = head_[b];
-      next_[v] = next_[h];
-      prev_[v] = h;
-      if (next_[h] >= 0) prev_[next_[h]] = v;
-      next_[h] = v;
-    }
-    lo_ = std::min(lo_, b);
-  }
-  void remove(int32_t v) {
-    const int64_t b = g_[v] + gmax_;
-    if (prev_[v] >= 0) next_[prev_[v]] = next_[v];
-    else head_[b] = next_[v];
-    if (next_[v] >= 0) prev_[next_[v]] = prev_[v];
-  }
-  void update(int32_t v, int64_t g, bool front) {
-    remove(v);
-    insert(v, g, front);
-  }
-  /// Lowest-gain vertex with ok(v, gain); -1 if none.
-  template <class Ok>
-  int32_t find(Ok ok) {
-    while (lo_ < static_cast<int64_t>(head_.size()) && head_[lo_] < 0) ++lo_;
-    for (int64_t b = lo_; b < static_cast<int64_t>(head_.size()); ++b)
-      for (int32_t v = head_[b]; v >= 0; v = next_[v])
-        if (ok(v, b - gmax_)) return v;
-    return -1;
-  }
-
- private:
-  int64_t gmax_;
-  std::vector<int32_t> head_, next_, prev_;
-  std::vector<int64_t> g_;
-  int64_t lo_ = 0;
-};
 
 template <class G>
 TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, Rng& rng, double unit,
