@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   register_bench(app, action);
   register_maxcut(app, action);
   register_glass(app, action);
+  register_probe(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

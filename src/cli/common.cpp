@@ -13,7 +13,6 @@
 #include "io/files.hpp"
 
 namespace spinlab::cli {
-namespace {
 
 double parse_number(const std::string& tok, const std::string& flag) {
   char* end = nullptr;
@@ -37,7 +36,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   if (!s.empty() && s.back() == sep) out.emplace_back();
   return out;
 }
-
 
 // "x=C[,y=A:B]" -> remove the bonds crossing the plane x = C (between C-1 and C), only for
 // A <= y < B when a range is given. Lattice::add_wall checks ranges against the lattice.
@@ -77,8 +75,6 @@ void apply_wall(Lattice& lat, const std::string& spec) {
     throw InputError(flag + ": " + e.what());
   }
 }
-
-}  // namespace
 
 void add_model_flags(CLI::App* cmd, ModelFlags& f) {
   cmd->add_option("--lattice", f.lattice, "chain | square | cubic (hypercubic, L per side)")

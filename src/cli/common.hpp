@@ -37,6 +37,14 @@ CLI::Validator seed_validator();
 /// of this machine's memory.
 void check_series_memory(double bytes, const SimulationOptions& options);
 
+/// A finite number / an integer, or InputError naming the flag.
+double parse_number(const std::string& tok, const std::string& flag);
+int64_t parse_integer(const std::string& tok, const std::string& flag);
+/// Splits at sep (a trailing separator gives a last empty part).
+std::vector<std::string> split(const std::string& s, char sep);
+/// "x=C[,y=A:B]": removes the bonds of the wall (Lattice::add_wall), InputError naming the flag.
+void apply_wall(Lattice& lat, const std::string& spec);
+
 /// "0.4", "0.3,0.4,0.5" or "start:stop:count" (count points, both ends included).
 std::vector<double> parse_value_list(const std::string& spec, const std::string& flag);
 /// Registers --beta and --T (the syntax of parse_value_list); read them with betas_from_flags.
@@ -77,5 +85,6 @@ void register_list(CLI::App& app, Action& run);
 void register_bench(CLI::App& app, Action& run);
 void register_maxcut(CLI::App& app, Action& run);
 void register_glass(CLI::App& app, Action& run);
+void register_probe(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

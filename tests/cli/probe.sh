@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `spinlab probe`: the documented JSON shape on the chambers preset, the finite-difference check,
+# the trace CSV, and bad input (one line naming the flag, exit 2).
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3
+fail=0
+"$bin" probe --preset chambers --beta 0.44 --probe 10,10,6,6 --probe right --observe left,right,bottom,E \
+  --sweeps 6000 --therm 500 --seed 1 --check-fd 0.05 --trace "$tmp/trace.csv" --json --quiet >"$tmp/p.json" \
+  || { echo "FAIL: probe run"; exit 1; }
+$PY - "$tmp/p.json" "$tmp/trace.csv" <<'PYEOF' || fail=1
+import json, sys, csv
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "probe" and d["algo"] == "wolff" and d["sweeps"] == 6000
+for key in ["chi", "pearson", "finite_difference"]:
+    assert set(d[key]) == {"left", "right", "bottom", "E"}, d[key]
+    for e in d[key].values():
+        assert set(["mean", "error", "tau_int"]) <= set(e) and e["error"] > 0, (key, e)
+assert len(d["probes"]) == 2 and d["probes"][1]["name"] == "right" and d["probes"][1]["sites"] == 40 * 53
+# a probe in the left chamber responds most in the left chamber; FD agrees with chi
+c = d["chi"]
+assert c["left"]["mean"] > 5 * abs(c["right"]["mean"]), c
+for k in ["left", "right", "bottom"]:
+    a, b = d["chi"][k], d["finite_difference"][k]
+    z = (a["mean"] - b["mean"]) / (a["error"] ** 2 + b["error"] ** 2) ** 0.5
+    assert abs(z) < 4, (k, a, b)
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert rows[0].keys() >= {"sweeps", "probe", "observable", "pearson", "pearson_error", "chi", "chi_error"}
+last = [r for r in rows if int(r["sweeps"]) == 6000 and r["probe"] == "10,10,6,6" and r["observable"] == "left"]
+assert len(last) == 1 and abs(float(last[0]["pearson"]) - d["pearson"]["left"]["mean"]) < 1e-9
+print("probe JSON and trace ok")
+PYEOF
+expect_error() {
+  local pattern="$1"; shift
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
+    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
+  else
+    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
+  fi
+}
+expect_error "unknown region 'nope'" probe --preset chambers --probe nope
+expect_error "unknown region 'foo'" probe --preset chambers --probe left --observe left,foo
+expect_error "leaves the 80x80 lattice" probe --preset chambers --probe 70,70,20,20
+expect_error "has no sites" probe --preset chambers --probe 1,1,0,3
+expect_error "energy cannot be a probe" probe --preset chambers --probe E
+expect_error "unknown preset" probe --preset box --probe 1,1,1,1
+expect_error "leave out --lattice" probe --preset chambers --lattice square --L 8 --probe left
+expect_error "--wall x=90" probe --lattice square --L 16 --boundary open --wall x=90 --probe 1,1,2,2
+expect_error "--region a=" probe --lattice square --L 16 --region a=1,2 --probe a
+expect_error "--region a=sites:" probe --lattice square --L 4 --region a=sites:3-99 --probe a
+expect_error "--probe" probe --preset chambers
+expect_error "--check-fd" probe --preset chambers --probe left --check-fd nan
+expect_error "--sweeps 1" probe --preset chambers --probe left --sweeps 1
+expect_error "--chains" probe --preset chambers --probe left --chains 0
+printf "0 1 1.0\n1 2 1.0\n2 3 1.0\n" >"$tmp/g.edges"
+expect_error "rectangles need" probe --graph "$tmp/g.edges" --probe 1,1,2,2
+exit $fail

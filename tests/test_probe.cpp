@@ -1,0 +1,255 @@
+// Susceptibility spectroscopy: the running-sum chi accumulator against direct formulas, chi from
+// the samplers against exact covariances by enumeration, and chi against finite differences.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "measure/chi_accumulator.hpp"
+#include "probe/chi.hpp"
+#include "probe/site_function.hpp"
+
+namespace spinlab {
+namespace {
+
+// Exact Cov[phi_k, F_p] and Pearson correlations by enumerating all 2^N states.
+struct ExactChi {
+  std::vector<double> chi, pearson;
+};
+ExactChi exact_chi(const IsingModel& m, double beta, const std::vector<SiteFunction>& probes,
+                   const std::vector<SiteFunction>& obs) {
+  const int32_t n = m.size();
+  const size_t P = probes.size(), K = obs.size();
+  std::vector<Spin> s(n);
+  double Z = 0.0, e_min = 1e300;
+  for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) {
+    for (int32_t i = 0; i < n; ++i) s[i] = (c >> i) & 1 ? 1 : -1;
+    e_min = std::min(e_min, m.energy(s));
+  }
+  std::vector<double> sF(P), sFF(P), sO(K), sOO(K), sFO(P * K);
+  for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) {
+    for (int32_t i = 0; i < n; ++i) s[i] = (c >> i) & 1 ? 1 : -1;
+    const double w = std::exp(-beta * (m.energy(s) - e_min));
+    Z += w;
+    std::vector<double> F(P), O(K);
+    for (size_t p = 0; p < P; ++p) F[p] = probes[p].evaluate(m, s);
+    for (size_t k = 0; k < K; ++k) O[k] = obs[k].evaluate(m, s);
+    for (size_t p = 0; p < P; ++p) {
+      sF[p] += w * F[p];
+      sFF[p] += w * F[p] * F[p];
+      for (size_t k = 0; k < K; ++k) sFO[p * K + k] += w * F[p] * O[k];
+    }
+    for (size_t k = 0; k < K; ++k) {
+      sO[k] += w * O[k];
+      sOO[k] += w * O[k] * O[k];
+    }
+  }
+  ExactChi r;
+  for (size_t p = 0; p < P; ++p)
+    for (size_t k = 0; k < K; ++k) {
+      const double mf = sF[p] / Z, mo = sO[k] / Z;
+      const double c = sFO[p * K + k] / Z - mf * mo;
+      r.chi.push_back(c);
+      r.pearson.push_back(c / std::sqrt((sFF[p] / Z - mf * mf) * (sOO[k] / Z - mo * mo)));
+    }
+  return r;
+}
+
+void expect_matches_exact(const IsingModel& m, double beta, const std::string& algo, const std::vector<SiteFunction>& probes,
+                          const std::vector<SiteFunction>& obs, int64_t sweeps) {
+  ChiOptions o;
+  o.algo = algo;
+  o.beta = beta;
+  o.sweeps = sweeps;
+  o.therm = 1000;
+  o.seed = 11;
+  o.probes = probes;
+  o.observables = obs;
+  const ChiResult r = measure_chi(m, o);
+  const ExactChi x = exact_chi(m, beta, probes, obs);
+  for (size_t p = 0; p < probes.size(); ++p)
+    for (size_t k = 0; k < obs.size(); ++k) {
+      const Estimate& c = r.estimates.chi[p * obs.size() + k];
+      const Estimate& q = r.estimates.pearson[p * obs.size() + k];
+      const std::string what = algo + " probe " + probes[p].name + " observable " + obs[k].name;
+      ASSERT_GT(c.error, 0.0) << what;
+      EXPECT_LT(std::fabs(c.mean - x.chi[p * obs.size() + k]) / c.error, 4.0)
+          << what << ": chi " << c.mean << " +- " << c.error << ", exact " << x.chi[p * obs.size() + k];
+      EXPECT_LT(std::fabs(q.mean - x.pearson[p * obs.size() + k]) / q.error, 4.0)
+          << what << ": pearson " << q.mean << " +- " << q.error << ", exact " << x.pearson[p * obs.size() + k];
+    }
+}
+
+TEST(ChiAccumulator, MatchesTheDirectFormulasAndMergesChains) {
+  Rng rng(3, 3);
+  const size_t n = 5000;
+  std::vector<double> a(n), b(n), c(n);
+  for (size_t t = 0; t < n; ++t) {
+    a[t] = rng.uniform();
+    b[t] = 0.5 * a[t] + rng.uniform();
+    c[t] = -2.0 * a[t] + 0.1 * rng.uniform() + 3.0;
+  }
+  ChiAccumulator acc(1, 2, 16), first(1, 2, 16), second(1, 2, 16);
+  for (size_t t = 0; t < n; ++t) {
+    const double F[1] = {a[t]}, O[2] = {b[t], c[t]};
+    acc.add(F, O);
+    (t < n / 2 ? first : second).add(F, O);
+  }
+  first.merge(second);
+  auto direct = [&](const std::vector<double>& x, const std::vector<double>& y) {
+    double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+    for (size_t t = 0; t < n; ++t) mx += x[t], my += y[t];
+    mx /= n, my /= n;
+    for (size_t t = 0; t < n; ++t) {
+      sxy += (x[t] - mx) * (y[t] - my);
+      sxx += (x[t] - mx) * (x[t] - mx);
+      syy += (y[t] - my) * (y[t] - my);
+    }
+    return std::pair{sxy / (n - 1), sxy / std::sqrt(sxx * syy)};
+  };
+  for (const ChiAccumulator* x : {&acc, &first}) {
+    const ChiEstimates e = x->estimate();
+    EXPECT_GE(e.num_blocks, 16u);
+    EXPECT_LE(e.num_blocks, 33u);
+    EXPECT_EQ(e.samples, static_cast<int64_t>(n));
+    const auto [cb, rb] = direct(a, b);
+    const auto [cc, rc] = direct(a, c);
+    // The block jackknife's bias correction (O(chi / n)) is close to the n - 1 of the
+    // unbiased covariance: both far below the error.
+    EXPECT_NEAR(e.chi[0].mean, cb, 0.01 * e.chi[0].error);
+    EXPECT_NEAR(e.chi[1].mean, cc, 0.01 * e.chi[1].error);
+    EXPECT_NEAR(e.pearson[0].mean, rb, 0.05 * e.pearson[0].error);
+    EXPECT_NEAR(e.pearson[1].mean, rc, 0.05 * e.pearson[1].error);
+    EXPECT_NEAR(e.observable_mean[1].mean, 3.0 - 1.0 + 0.05, 4 * e.observable_mean[1].error);
+    // Independent samples: the effective tau_int is about 1/2.
+    EXPECT_NEAR(e.chi[0].tau_int, 0.5, 0.35);
+  }
+  EXPECT_THROW(acc.add(std::vector<double>{1.0, 2.0}, std::vector<double>{1.0, 2.0}), InputError);
+}
+
+// The jackknife error of a covariance of correlated data (two AR(1) series sharing noise)
+// matches the spread over independent replicas.
+TEST(ChiAccumulator, ErrorBarsAreCalibratedOnCorrelatedSeries) {
+  const int replicas = 200;
+  const size_t n = 20000;
+  std::vector<double> values, errors;
+  for (int r = 0; r < replicas; ++r) {
+    Rng rng(r + 1, 5);
+    ChiAccumulator acc(1, 1);
+    double x = 0, y = 0;
+    for (size_t t = 0; t < n; ++t) {
+      const double u = rng.uniform() - 0.5, v = rng.uniform() - 0.5;
+      x = 0.9 * x + u;
+      y = 0.9 * y + 0.5 * u + v;
+      const double F[1] = {x}, O[1] = {y};
+      acc.add(F, O);
+    }
+    const ChiEstimates e = acc.estimate();
+    values.push_back(e.chi[0].mean);
+    errors.push_back(e.chi[0].error);
+  }
+  double m = 0, v = 0, me = 0;
+  for (int r = 0; r < replicas; ++r) m += values[r], me += errors[r];
+  m /= replicas, me /= replicas;
+  for (int r = 0; r < replicas; ++r) v += (values[r] - m) * (values[r] - m);
+  const double spread = std::sqrt(v / (replicas - 1));
+  // The ratio's own uncertainty with 200 replicas is ~5%; blocks of >= 156 >> tau ~ 10.
+  EXPECT_GT(me / spread, 0.8);
+  EXPECT_LT(me / spread, 1.2);
+  // Exact stationary covariance: Cov[x, y] = 0.5 var(u) / (1 - 0.81), var(u) = 1/12.
+  EXPECT_NEAR(m, 0.5 / 12.0 / 0.19, 4.0 * spread / std::sqrt(static_cast<double>(replicas)));
+}
+
+TEST(Chi, MatchesEnumerationOnAWalledBox) {
+  // 4x4 open box with the wall x=2 for rows 0..2: probes and observables of every kind at once.
+  Lattice lat = Lattice::square(4, Boundary::Open);
+  lat.add_wall(0, 2, 1, 0, 3);
+  const IsingModel m = IsingModel::on_lattice(lat);
+  const int32_t n = m.size();
+  std::vector<SiteFunction> probes = {site_sum("rect", rectangle_sites(lat, {0, 0, 2, 2}, "rect"), n),
+                                      single_spin(5, n), spin_product("s0*s1", 0, 1, n)};
+  std::vector<SiteFunction> obs = {site_sum("left", rectangle_sites(lat, {0, 0, 2, 3}, "left"), n),
+                                   site_sum("right", rectangle_sites(lat, {2, 0, 2, 3}, "right"), n),
+                                   energy_function(), total_magnetization(n)};
+  for (const char* algo : {"metropolis", "heatbath", "wolff", "sw"})
+    expect_matches_exact(m, 0.45, algo, probes, obs, 100000);
+}
+
+TEST(Chi, MatchesEnumerationOnAGraphWithFields) {
+  Rng rng(4, 4);
+  std::vector<Edge> e;
+  for (int32_t i = 0; i < 12; ++i)
+    for (int32_t j = i + 1; j < 12; ++j)
+      if (rng.uniform() < 0.3) e.push_back({i, j, rng.uniform() - 0.3});
+  std::vector<double> h(12);
+  for (auto& x : h) x = 0.4 * (rng.uniform() - 0.5);
+  const IsingModel m(Graph::from_edges(12, e), h);
+  std::vector<SiteFunction> probes = {site_sum("a", {0, 1, 2, 3}, 12), single_spin(7, 12), spin_product("s2*s9", 2, 9, 12)};
+  std::vector<SiteFunction> obs = {site_sum("b", {4, 5, 6}, 12), energy_function(), single_spin(11, 12)};
+  expect_matches_exact(m, 0.8, "metropolis", probes, obs, 100000);
+}
+
+TEST(Chi, AgreesWithFiniteDifferencesOnAWalledLattice) {
+  Lattice lat = Lattice::square(16, Boundary::Open);
+  lat.add_wall(0, 8, 1, 0, 10);
+  const IsingModel m = IsingModel::on_lattice(lat);
+  const int32_t n = m.size();
+  ChiOptions o;
+  o.algo = "heatbath";  // monotone: the +h and -h chains sharing random numbers stay close
+  o.beta = 0.35;
+  o.sweeps = 40000;
+  o.seed = 5;
+  o.threads = 2;
+  o.probes = {site_sum("p", rectangle_sites(lat, {2, 2, 4, 4}, "p"), n)};
+  o.observables = {site_sum("left", rectangle_sites(lat, {0, 0, 8, 10}, "left"), n),
+                   site_sum("right", rectangle_sites(lat, {8, 0, 8, 10}, "right"), n), energy_function()};
+  o.finite_difference_h = 0.05;
+  const ChiResult r = measure_chi(m, o);
+  ASSERT_EQ(r.finite_difference.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    const Estimate& c = r.estimates.chi[k];
+    const Estimate& d = r.finite_difference[k];
+    const double z = (c.mean - d.mean) / std::hypot(c.error, d.error);
+    EXPECT_LT(std::fabs(z), 4.0) << o.observables[k].name << ": chi " << c.mean << " +- " << c.error << ", fd "
+                                 << d.mean << " +- " << d.error;
+    std::printf("%s: chi %g +- %g, fd %g +- %g\n", o.observables[k].name.c_str(), c.mean, c.error, d.mean, d.error);
+  }
+  // Informative: the finite difference resolves the response to the probe's own chamber.
+  EXPECT_LT(r.finite_difference[0].error, 0.25 * r.estimates.chi[0].mean);
+  // Left responds to a probe inside it much more than right.
+  EXPECT_GT(r.estimates.chi[0].mean, 3.0 * std::fabs(r.estimates.chi[1].mean));
+}
+
+TEST(Chi, ResultsDependOnChainsNotThreadsAndBadInputIsRefused) {
+  const IsingModel m = IsingModel::on_lattice(Lattice::square(8, Boundary::Open));
+  ChiOptions o;
+  o.sweeps = 2000;
+  o.therm = 100;
+  o.probes = {single_spin(3, 64)};
+  o.observables = {total_magnetization(64)};
+  o.trace_sweeps = {200, 1000, 2000};
+  o.threads = 1;
+  const ChiResult a = measure_chi(m, o);
+  o.threads = 3;
+  const ChiResult b = measure_chi(m, o);
+  EXPECT_EQ(a.estimates.chi[0].mean, b.estimates.chi[0].mean);
+  EXPECT_EQ(a.estimates.chi[0].error, b.estimates.chi[0].error);
+  ASSERT_EQ(a.trace.size(), 3u);
+  EXPECT_EQ(a.trace.back().sweeps, 2000);
+  EXPECT_EQ(a.trace.back().estimates.chi[0].mean, a.estimates.chi[0].mean);
+  ChiOptions bad = o;
+  bad.probes = {energy_function()};
+  EXPECT_THROW(measure_chi(m, bad), InputError);
+  bad = o;
+  bad.sweeps = 2;
+  EXPECT_THROW(measure_chi(m, bad), InputError);
+  bad = o;
+  bad.observables.clear();
+  EXPECT_THROW(measure_chi(m, bad), InputError);
+  EXPECT_THROW(site_sum("empty", {}, 64), InputError);
+  EXPECT_THROW(rectangle_sites(Lattice::square(8), {6, 6, 4, 4}, "--probe"), InputError);
+}
+
+}  // namespace
+}  // namespace spinlab
