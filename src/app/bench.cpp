@@ -2,6 +2,7 @@
 // ~0.2 s, after warm-up sweeps from a hot start, so one slow repeat (a page fault, a context
 // switch) does not move it.
 #include "app/bench.hpp"
+#include "probe/chi.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -85,7 +86,7 @@ std::vector<BenchRow> run_bench(const BenchOptions& o) {
   std::vector<SimdLevel> levels;
   for (SimdLevel l : {SimdLevel::Avx512, SimdLevel::Avx2, SimdLevel::Scalar})
     if (simd_level_available(l)) levels.push_back(l);
-  const double total = static_cast<double>(sizes.size() * (1 + levels.size() * o.threads.size()) + 4);
+  const double total = static_cast<double>(sizes.size() * (1 + levels.size() * o.threads.size()) + 5);
   double done = 0;
   auto tick = [&] {
     if (o.progress) o.progress(++done / total);
@@ -158,6 +159,35 @@ std::vector<BenchRow> run_bench(const BenchOptions& o) {
       rows.push_back(row);
       tick();
     }
+  }
+  // The cost of susceptibility spectroscopy: 64 probes (the 10x10 blocks) x 16 observables (the
+  // 20x20 blocks) measured every sweep of Metropolis (the cheapest sweep, so the worst relative
+  // cost) on the 80x80 chambers box, through measure_chi itself, against the same sweeps bare.
+  {
+    const ChambersPreset p = chambers_preset();
+    const IsingModel m = IsingModel::on_lattice(p.lattice);
+    ChiOptions c;
+    c.algo = "metropolis";
+    c.beta = kBetaC2;
+    c.chains = 1;
+    c.therm = 0;
+    c.sweeps = o.quick ? 2000 : 20000;
+    for (int32_t y = 0; y < 80; y += 10)
+      for (int32_t x = 0; x < 80; x += 10)
+        c.probes.push_back(site_sum("p", rectangle_sites(p.lattice, {x, y, 10, 10}, "bench"), m.size()));
+    for (int32_t y = 0; y < 80; y += 20)
+      for (int32_t x = 0; x < 80; x += 20)
+        c.observables.push_back(site_sum("o", rectangle_sites(p.lattice, {x, y, 20, 20}, "bench"), m.size()));
+    auto move = make_move(c.algo, m, c.beta);
+    Rng rng(7, 0);
+    auto s = hot_state(m.size(), rng);
+    const double n_sweep = static_cast<double>(m.size());
+    const double bare = median_rate(n_sweep * static_cast<double>(c.sweeps), repeats, min_s, [&] {
+      for (int64_t t = 0; t < c.sweeps; ++t) move->sweep(s, rng);
+    });
+    const double with = median_rate(n_sweep * static_cast<double>(c.sweeps), repeats, min_s, [&] { measure_chi(m, c); });
+    rows.push_back({"chi 64x16 metropolis", 2, 80, 1, with, bare, with / bare, n_sweep / with * 1e-6, nan, nan});
+    tick();
   }
   return rows;
 }

@@ -69,12 +69,13 @@ ChainOutput run_chain(const IsingModel& sampled, const IsingModel& base, const C
   ChainOutput out;
   out.acc = ChiAccumulator(o.probes.size(), o.observables.size());
   std::vector<double> F(o.probes.size()), phi(o.observables.size());
+  const SiteFunctionSet probes(o.probes), observables(o.observables);
   size_t next_snapshot = 0;
   int64_t pending = 0;
   for (int64_t m = 0; m < measurements; ++m) {
     for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
-    for (size_t p = 0; p < F.size(); ++p) F[p] = o.probes[p].evaluate(base, s);
-    for (size_t k = 0; k < phi.size(); ++k) phi[k] = o.observables[k].evaluate(base, s);
+    probes.evaluate(base, s, F);
+    observables.evaluate(base, s, phi);
     out.acc.add(F, phi);
     const int64_t swept = (m + 1) * o.measure_every;
     while (next_snapshot < snapshot_at.size() && snapshot_at[next_snapshot] <= swept) {

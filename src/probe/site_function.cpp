@@ -11,6 +11,47 @@ double SiteFunction::evaluate(const IsingModel& model, std::span<const Spin> s) 
   return x;
 }
 
+SiteFunctionSet::SiteFunctionSet(const std::vector<SiteFunction>& functions) {
+  for (const SiteFunction& f : functions) {
+    Compiled c;
+    c.energy = f.energy;
+    c.pairs = f.pairs;
+    for (const SiteTerm& t : f.sites) {
+      if (t.weight != 1.0) {
+        c.weighted.push_back(t);
+      } else if (!c.runs.empty() && c.runs.back().start + c.runs.back().length == t.site) {
+        ++c.runs.back().length;
+      } else {
+        c.runs.push_back({t.site, 1});
+      }
+    }
+    compiled_.push_back(std::move(c));
+  }
+}
+
+void SiteFunctionSet::evaluate(const IsingModel& model, std::span<const Spin> s, std::span<double> out) const {
+  double energy = 0.0;
+  bool have_energy = false;
+  for (size_t f = 0; f < compiled_.size(); ++f) {
+    const Compiled& c = compiled_[f];
+    int64_t sum = 0;
+    for (const Run& r : c.runs) {
+      const Spin* p = s.data() + r.start;
+      int32_t part = 0;  // a run is at most N < 2^31 spins
+      for (int32_t k = 0; k < r.length; ++k) part += p[k];
+      sum += part;
+    }
+    double x = static_cast<double>(sum);
+    for (const SiteTerm& t : c.weighted) x += t.weight * s[t.site];
+    for (const PairTerm& t : c.pairs) x += t.weight * s[t.a] * s[t.b];
+    if (c.energy) {
+      if (!have_energy) energy = model.energy(s), have_energy = true;
+      x += energy;
+    }
+    out[f] = x;
+  }
+}
+
 namespace {
 void check_site(int32_t i, int32_t n, const std::string& what) {
   if (i < 0 || i >= n)

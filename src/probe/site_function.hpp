@@ -33,6 +33,28 @@ struct SiteFunction {
   size_t num_terms() const { return sites.size() + pairs.size(); }
 };
 
+/// Many site functions evaluated together, fast: unit-weight sites are grouped into runs of
+/// consecutive indices (a rectangle is one run per row) summed as bytes; other terms as given.
+class SiteFunctionSet {
+ public:
+  explicit SiteFunctionSet(const std::vector<SiteFunction>& functions);
+  size_t size() const { return compiled_.size(); }
+  /// out[f] = functions[f].evaluate(model, s).
+  void evaluate(const IsingModel& model, std::span<const Spin> s, std::span<double> out) const;
+
+ private:
+  struct Run {
+    int32_t start = 0, length = 0;
+  };
+  struct Compiled {
+    std::vector<Run> runs;
+    std::vector<SiteTerm> weighted;
+    std::vector<PairTerm> pairs;
+    bool energy = false;
+  };
+  std::vector<Compiled> compiled_;
+};
+
 /// Sum of s_i over a site list (each weight 1); InputError for an empty list or a site outside
 /// [0, n).
 SiteFunction site_sum(std::string name, std::vector<int32_t> sites, int32_t n);
