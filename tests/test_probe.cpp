@@ -9,6 +9,7 @@
 #include "measure/chi_accumulator.hpp"
 #include "probe/chi.hpp"
 #include "probe/site_function.hpp"
+#include "probe/spectroscopy.hpp"
 
 namespace spinlab {
 namespace {
@@ -249,6 +250,45 @@ TEST(Chi, ResultsDependOnChainsNotThreadsAndBadInputIsRefused) {
   EXPECT_THROW(measure_chi(m, bad), InputError);
   EXPECT_THROW(site_sum("empty", {}, 64), InputError);
   EXPECT_THROW(rectangle_sites(Lattice::square(8), {6, 6, 4, 4}, "--probe"), InputError);
+}
+
+// Two halves separated by a full wall: every block responds in its own half only.
+TEST(Spectroscopy, BlocksSeeTheChamberTheyAreIn) {
+  Lattice lat = Lattice::square(16, Boundary::Open);
+  lat.add_wall(0, 8);
+  const IsingModel m = IsingModel::on_lattice(lat);
+  ChiOptions o;
+  o.algo = "wolff";
+  o.beta = 0.44;
+  o.sweeps = 4000;
+  o.therm = 200;
+  o.observables = {site_sum("left", rectangle_sites(lat, {0, 0, 8, 16}, "left"), 256),
+                   site_sum("right", rectangle_sites(lat, {8, 0, 8, 16}, "right"), 256)};
+  const SpectroscopyResult r = spectroscopy(m, 3, o);  // 3 does not divide 16: edge blocks are 1 wide
+  ASSERT_TRUE(r.lattice_blocks);
+  ASSERT_EQ(r.blocks.size(), 36u);
+  for (const auto& b : r.blocks) {
+    if (b.rect.x0 + b.rect.w <= 8) {
+      EXPECT_EQ(b.dominant, 0) << rect_string(b.rect);
+    } else if (b.rect.x0 >= 8) {
+      EXPECT_EQ(b.dominant, 1) << rect_string(b.rect);
+    }
+    // No bond crosses the wall: the other half's response is zero within errors.
+    const int other = b.rect.x0 + b.rect.w <= 8 ? 1 : b.rect.x0 >= 8 ? 0 : -1;
+    if (other >= 0) {
+      EXPECT_LT(std::fabs(b.chi[other].mean), 4.0 * b.chi[other].error + 1e-12) << rect_string(b.rect);
+    }
+  }
+  EXPECT_EQ(r.blocks.back().rect.w, 1);
+  // Graph models: runs of consecutive vertices.
+  const IsingModel g(lat.to_graph());
+  const SpectroscopyResult q = spectroscopy(g, 100, o);
+  ASSERT_FALSE(q.lattice_blocks);
+  ASSERT_EQ(q.blocks.size(), 3u);
+  EXPECT_EQ(q.blocks[2].first, 200);
+  EXPECT_EQ(q.blocks[2].count, 56);
+  EXPECT_THROW(spectroscopy(m, 0, o), InputError);
+  EXPECT_THROW(spectroscopy(m, 17, o), InputError);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   register_maxcut(app, action);
   register_glass(app, action);
   register_probe(app, action);
+  register_spectroscopy(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -16,14 +16,9 @@ namespace {
 
 struct ProbeFlags {
   GeometryFlags geo;
-  double beta = 0.44;
-  std::string algo = "wolff";  // near beta_c: tau_int ~ 0.5 sweeps on the chambers (heat-bath: ~400)
-  int64_t sweeps = 100000, therm = 10000, measure_every = 1;
-  uint64_t seed = 1;
-  int threads = 2, chains = 2;
+  ChiRunFlags run;
   double check_fd = 0.0;
-  std::string trace, init = "hot";
-  bool json = false, quiet = false;
+  std::string trace;
 };
 
 nlohmann::json row_json(const std::vector<Estimate>& v, size_t p, const std::vector<SiteFunction>& obs) {
@@ -34,28 +29,16 @@ nlohmann::json row_json(const std::vector<Estimate>& v, size_t p, const std::vec
 
 int run_probe(const ProbeFlags& f) {
   const Geometry g = build_geometry(f.geo);
-  ChiOptions o;
-  o.algo = f.algo;
-  o.beta = f.beta;
-  o.sweeps = f.sweeps;
-  o.therm = f.therm;
-  o.measure_every = f.measure_every;
-  o.seed = f.seed;
-  o.threads = f.threads;
-  o.chains = f.chains;
+  ChiOptions o = chi_options(f.run);
   o.finite_difference_h = f.check_fd;
-  if (f.init == "hot") o.init = InitialState::Hot;
-  else if (f.init == "up") o.init = InitialState::Up;
-  else if (f.init == "down") o.init = InitialState::Down;
-  else throw InputError("--init: expected hot, up or down, got '" + f.init + "'");
   if (f.geo.probes.empty()) throw InputError("--probe: give at least one probe (x0,y0,w,h, a region name, sI, ...)");
   for (const auto& spec : f.geo.probes) o.probes.push_back(resolve_site_function(spec, g, "--probe " + spec, false));
   o.observables = resolve_observables(f.geo.observe, g);
   if (!f.trace.empty()) {  // 40 points per decade-ish, log-spaced from 100 sweeps to the end
-    for (double t = 100; t < static_cast<double>(f.sweeps); t *= 1.12) o.trace_sweeps.push_back(static_cast<int64_t>(t));
-    o.trace_sweeps.push_back(f.sweeps);
+    for (double t = 100; t < static_cast<double>(f.run.sweeps); t *= 1.12) o.trace_sweeps.push_back(static_cast<int64_t>(t));
+    o.trace_sweeps.push_back(f.run.sweeps);
   }
-  ProgressLine line("probe", f.quiet);
+  ProgressLine line("probe", f.run.quiet);
   o.progress = line.callback();
   const ChiResult r = measure_chi(g.model, o);
   line(1.0);
@@ -76,16 +59,16 @@ int run_probe(const ProbeFlags& f) {
         }
     write_output(f.trace, csv.str());
   }
-  if (f.json) {
+  if (f.run.json) {
     nlohmann::json j;
     j["command"] = "probe";
     j["model"] = g.description;
-    j["beta"] = f.beta;
+    j["beta"] = f.run.beta;
     j["algo"] = r.algo;
-    j["sweeps"] = (f.sweeps / f.chains) * f.chains;
-    j["therm"] = f.therm;
-    j["chains"] = f.chains;
-    j["seed"] = f.seed;
+    j["sweeps"] = (f.run.sweeps / f.run.chains) * f.run.chains;
+    j["therm"] = f.run.therm;
+    j["chains"] = f.run.chains;
+    j["seed"] = f.run.seed;
     j["measurements"] = est.samples;
     j["blocks"] = est.num_blocks;
     nlohmann::json probes = nlohmann::json::array();
@@ -117,8 +100,8 @@ int run_probe(const ProbeFlags& f) {
     for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     return 0;
   }
-  std::printf("# %s, beta = %g, %s, %lld measured sweeps in %d chains, %.1f s\n", g.description.c_str(), f.beta,
-              r.algo.c_str(), static_cast<long long>((f.sweeps / f.chains) * f.chains), f.chains, r.seconds);
+  std::printf("# %s, beta = %g, %s, %lld measured sweeps in %d chains, %.1f s\n", g.description.c_str(), f.run.beta,
+              r.algo.c_str(), static_cast<long long>((f.run.sweeps / f.run.chains) * f.run.chains), f.run.chains, r.seconds);
   for (size_t p = 0; p < P; ++p) {
     std::printf("probe %s (%zu sites), <F> = %.5g +- %.2g\n", o.probes[p].name.c_str(), o.probes[p].num_terms(),
                 est.probe_mean[p].mean, est.probe_mean[p].error);
@@ -153,21 +136,9 @@ void register_probe(CLI::App& app, Action& run) {
       "Example: spinlab probe --preset chambers --beta 0.44 --probe 10,10,6,6 --observe left,right,bottom");
   auto f = std::make_shared<ProbeFlags>();
   add_geometry_flags(cmd, f->geo, true);
-  cmd->add_option("--beta", f->beta, "inverse temperature")->capture_default_str();
-  cmd->add_option("--algo", f->algo, "sampling algorithm (spinlab list); 'a+b' runs both per sweep")->capture_default_str();
-  cmd->add_option("--sweeps", f->sweeps, "measured sweeps, in total over the chains")->capture_default_str();
-  cmd->add_option("--therm", f->therm, "thermalisation sweeps per chain")->capture_default_str();
-  cmd->add_option("--measure-every", f->measure_every, "sweeps between measurements")->capture_default_str();
-  cmd->add_option("--seed", f->seed, "random seed (results depend on it and --chains, not on --threads)")
-      ->check(seed_validator())
-      ->capture_default_str();
-  cmd->add_option("--chains", f->chains, "independent chains")->capture_default_str();
-  cmd->add_option("--threads", f->threads, "threads running the chains")->capture_default_str();
-  cmd->add_option("--init", f->init, "hot | up | down")->capture_default_str();
+  add_chi_run_flags(cmd, f->run);
   cmd->add_option("--check-fd", f->check_fd, "finite-difference check with probe field H (e.g. 0.02)");
   cmd->add_option("--trace", f->trace, "write the cumulative Pearson and chi estimates against sweeps to FILE.csv");
-  cmd->add_flag("--json", f->json, "print JSON (schema in docs/cli.md)");
-  cmd->add_flag("--quiet", f->quiet, "no progress line on stderr");
   cmd->callback([&run, f] { run = [f] { return run_probe(*f); }; });
 }
 

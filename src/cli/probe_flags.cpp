@@ -139,4 +139,52 @@ std::vector<SiteFunction> resolve_observables(const std::string& observe, const 
   return out;
 }
 
+void add_chi_run_flags(CLI::App* cmd, ChiRunFlags& f) {
+  cmd->add_option("--beta", f.beta, "inverse temperature")->capture_default_str();
+  cmd->add_option("--algo", f.algo, "sampling algorithm (spinlab list); 'a+b' runs both per sweep")->capture_default_str();
+  cmd->add_option("--sweeps", f.sweeps, "measured sweeps, in total over the chains")->capture_default_str();
+  cmd->add_option("--therm", f.therm, "thermalisation sweeps per chain")->capture_default_str();
+  cmd->add_option("--measure-every", f.measure_every, "sweeps between measurements")->capture_default_str();
+  cmd->add_option("--seed", f.seed, "random seed (results depend on it and --chains, not on --threads)")
+      ->check(seed_validator())
+      ->capture_default_str();
+  cmd->add_option("--chains", f.chains, "independent chains")->capture_default_str();
+  cmd->add_option("--threads", f.threads, "threads running the chains")->capture_default_str();
+  cmd->add_option("--init", f.init, "hot | up | down")->capture_default_str();
+  cmd->add_flag("--json", f.json, "print JSON (schema in docs/cli.md)");
+  cmd->add_flag("--quiet", f.quiet, "no progress line on stderr");
+}
+
+ChiOptions chi_options(const ChiRunFlags& f) {
+  ChiOptions o;
+  o.algo = f.algo;
+  o.beta = f.beta;
+  o.sweeps = f.sweeps;
+  o.therm = f.therm;
+  o.measure_every = f.measure_every;
+  o.seed = f.seed;
+  o.threads = f.threads;
+  o.chains = f.chains;
+  if (f.init == "hot") o.init = InitialState::Hot;
+  else if (f.init == "up") o.init = InitialState::Up;
+  else if (f.init == "down") o.init = InitialState::Down;
+  else throw InputError("--init: expected hot, up or down, got '" + f.init + "'");
+  return o;
+}
+
+std::vector<MapSegment> removed_bond_segments(const Lattice& lat, const std::vector<Lattice::BondRef>& bonds,
+                                              const std::string& colour, double width) {
+  std::vector<MapSegment> out;
+  for (const auto& b : bonds) {
+    const auto c = lat.coords(b.site);
+    MapSegment s;
+    if (b.dir == 0) s = {double(c[0] + 1), double(c[1]), double(c[0] + 1), double(c[1] + 1)};
+    else s = {double(c[0]), double(c[1] + 1), double(c[0] + 1), double(c[1] + 1)};
+    s.colour = colour;
+    s.width = width;
+    out.push_back(s);
+  }
+  return out;
+}
+
 }  // namespace spinlab::cli

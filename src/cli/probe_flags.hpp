@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "io/svg_map.hpp"
+#include "probe/chi.hpp"
 #include "probe/site_function.hpp"
 
 namespace spinlab::cli {
@@ -38,5 +40,24 @@ SiteFunction resolve_site_function(const std::string& spec, const Geometry& g, c
                                    bool allow_energy);
 /// --observe, or (when empty) the named regions, or M when there are none.
 std::vector<SiteFunction> resolve_observables(const std::string& observe, const Geometry& g);
+
+/// The run flags of the chi-based commands (probe, spectroscopy, walls).
+struct ChiRunFlags {
+  double beta = 0.44;
+  std::string algo = "wolff";  // near beta_c: tau_int ~ 0.5 sweeps on the chambers (heat-bath: ~400)
+  int64_t sweeps = 100000, therm = 10000, measure_every = 1;
+  uint64_t seed = 1;
+  int threads = 2, chains = 2;
+  std::string init = "hot";
+  bool json = false, quiet = false;
+};
+void add_chi_run_flags(CLI::App* cmd, ChiRunFlags& f);
+/// ChiOptions from the run flags (probes and observables left empty).
+ChiOptions chi_options(const ChiRunFlags& f);
+
+/// Line segments (lattice units) along the bonds removed from a square lattice: a bond between
+/// (x, y) and (x + 1, y) is the unit segment x + 1, y .. y + 1.
+std::vector<MapSegment> removed_bond_segments(const Lattice& lattice, const std::vector<Lattice::BondRef>& bonds,
+                                              const std::string& colour, double width);
 
 }  // namespace spinlab::cli

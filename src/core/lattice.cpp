@@ -70,6 +70,21 @@ void Lattice::set_bond(int32_t s, int d, double J) {
   J_[static_cast<size_t>(s) * dim_ + d] = J;
 }
 
+std::vector<Lattice::BondRef> Lattice::possible_bonds() const {
+  std::vector<BondRef> out;
+  for (int32_t s = 0; s < n_; ++s)
+    for (int d = 0; d < dim_; ++d)
+      if (neighbor(s, d, +1) >= 0) out.push_back({s, d});
+  return out;
+}
+
+std::vector<Lattice::BondRef> Lattice::removed_bonds() const {
+  std::vector<BondRef> out;
+  for (const BondRef& b : possible_bonds())
+    if (!has_bond(b.site, b.dir)) out.push_back(b);
+  return out;
+}
+
 void Lattice::remove_bond(int32_t s, int d) {
   if (s < 0 || s >= n_ || d < 0 || d >= dim_) throw InputError("lattice: bond index out of range");
   size_t k = static_cast<size_t>(s) * dim_ + d;

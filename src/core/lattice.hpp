@@ -51,6 +51,15 @@ class Lattice {
   /// the condition for the fast uniform-lattice paths.
   bool is_uniform(double* J) const;
   int64_t num_removed_bonds() const { return removed_; }
+  /// A bond of the full lattice (s and its +d neighbour).
+  struct BondRef {
+    int32_t site = 0;
+    int dir = 0;
+  };
+  /// The bonds removed by walls (not the open edges), in (site, direction) order.
+  std::vector<BondRef> removed_bonds() const;
+  /// Every bond the boundary allows (removed or not), in (site, direction) order.
+  std::vector<BondRef> possible_bonds() const;
 
   Graph to_graph() const;
 

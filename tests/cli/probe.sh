@@ -32,6 +32,20 @@ last = [r for r in rows if int(r["sweeps"]) == 6000 and r["probe"] == "10,10,6,6
 assert len(last) == 1 and abs(float(last[0]["pearson"]) - d["pearson"]["left"]["mean"]) < 1e-9
 print("probe JSON and trace ok")
 PYEOF
+"$bin" spectroscopy --preset chambers --block 8 --sweeps 4000 --therm 500 --json --quiet --plot "$tmp/map.svg" \
+  --csv "$tmp/map.csv" >"$tmp/s.json" || { echo "FAIL: spectroscopy run"; exit 1; }
+$PY - "$tmp/s.json" "$tmp/map.csv" <<'PYEOF' || fail=1
+import json, sys, csv
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "spectroscopy" and d["observables"] == ["left", "right", "bottom"] and len(d["blocks"]) == 100
+b = {x["name"]: x for x in d["blocks"]}
+assert b["0,0,8,8"]["dominant"] == "left" and b["72,0,8,8"]["dominant"] == "right" and b["32,72,8,8"]["dominant"] == "bottom"
+for e in b["0,0,8,8"]["chi"].values():
+    assert e["error"] > 0
+assert len(list(csv.DictReader(open(sys.argv[2])))) == 300
+print("spectroscopy JSON ok")
+PYEOF
+grep -q "</svg>" "$tmp/map.svg" || { echo "FAIL: no SVG map"; fail=1; }
 expect_error() {
   local pattern="$1"; shift
   "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -58,4 +72,7 @@ expect_error "--sweeps 1" probe --preset chambers --probe left --sweeps 1
 expect_error "--chains" probe --preset chambers --probe left --chains 0
 printf "0 1 1.0\n1 2 1.0\n2 3 1.0\n" >"$tmp/g.edges"
 expect_error "rectangles need" probe --graph "$tmp/g.edges" --probe 1,1,2,2
+expect_error "--block" spectroscopy --preset chambers --block 0
+expect_error "--block" spectroscopy --preset chambers --block 81
+expect_error "maps need a square lattice" spectroscopy --graph "$tmp/g.edges" --block 2 --sweeps 100 --plot "$tmp/x.svg"
 exit $fail
