@@ -10,6 +10,8 @@
 #include "probe/chi.hpp"
 #include "probe/site_function.hpp"
 #include "probe/spectroscopy.hpp"
+#include "probe/inverse_ising.hpp"
+#include "probe/walls.hpp"
 
 namespace spinlab {
 namespace {
@@ -289,6 +291,77 @@ TEST(Spectroscopy, BlocksSeeTheChamberTheyAreIn) {
   EXPECT_EQ(q.blocks[2].count, 56);
   EXPECT_THROW(spectroscopy(m, 0, o), InputError);
   EXPECT_THROW(spectroscopy(m, 17, o), InputError);
+}
+
+// Pseudo-likelihood is consistent: fed the exact pattern frequencies of a small model (by
+// enumeration, as counts of 1e9 total), it returns the true beta J and beta h.
+TEST(InverseIsing, PseudoLikelihoodRecoversTheCouplingsFromExactFrequencies) {
+  Lattice lat = Lattice::square(3, Boundary::Open);
+  lat.add_wall(0, 1, 1, 0, 2);
+  lat.set_bond(lat.site(1, 1), 1, -0.7);
+  Rng rng(2, 2);
+  std::vector<double> h(9);
+  for (auto& x : h) x = rng.uniform() - 0.5;
+  const IsingModel m(lat.to_graph(), h);
+  const double beta = 0.6;
+  std::vector<CandidatePair> pairs;
+  for (const auto& b : lat.possible_bonds()) pairs.push_back({b.site, lat.neighbor(b.site, b.dir, +1)});
+  LocalPatternCounts counts(9, pairs, 2);
+  std::vector<Spin> s(9);
+  double Z = 0;
+  for (int c = 0; c < 512; ++c) {
+    for (int i = 0; i < 9; ++i) s[i] = (c >> i) & 1 ? 1 : -1;
+    Z += std::exp(-beta * m.energy(s));
+  }
+  for (int c = 0; c < 512; ++c) {
+    for (int i = 0; i < 9; ++i) s[i] = (c >> i) & 1 ? 1 : -1;
+    const double p = std::exp(-beta * m.energy(s)) / Z;
+    for (int b = 0; b < 2; ++b) counts.add(s, b, static_cast<uint32_t>(std::llround(p * 1e9)));
+  }
+  PseudoLikelihoodOptions o;
+  o.l2 = 0.0;
+  const PseudoLikelihoodResult r = fit_pseudolikelihood(counts, o);
+  EXPECT_EQ(r.newton_failures, 0);
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const auto b = lat.possible_bonds()[k];
+    EXPECT_NEAR(r.couplings[k].coupling.mean, beta * lat.bond(b.site, b.dir), 2e-6) << "bond " << k;
+  }
+  for (int i = 0; i < 9; ++i) EXPECT_NEAR(r.fields[i].mean, beta * h[i], 2e-6) << "field " << i;
+}
+
+TEST(Walls, MergesBondsIntoSegments) {
+  const Lattice lat = Lattice::square(10, Boundary::Open);
+  std::vector<Lattice::BondRef> bonds;
+  for (int32_t y = 2; y < 6; ++y) bonds.push_back({lat.site(3, y), 0});  // x=4, y=2:6
+  bonds.push_back({lat.site(3, 8), 0});                                  // x=4, y=8:9
+  for (int32_t x = 0; x < 3; ++x) bonds.push_back({lat.site(x, 6), 1});  // y=7, x=0:3
+  EXPECT_EQ(merge_walls(lat, bonds), (std::vector<std::string>{"x=4,y=2:6", "x=4,y=8:9", "y=7,x=0:3"}));
+}
+
+// The test: on a 24x24 box with one wall the inferred missing bonds are the true ones.
+TEST(Walls, InfersTheWallOfA24Box) {
+  Lattice lat = Lattice::square(24, Boundary::Open);
+  lat.add_wall(1, 10, 0, 4, 20);  // y=10, x=4:20
+  const IsingModel m = IsingModel::on_lattice(lat);
+  WallInferenceOptions o;
+  o.beta = 0.44;
+  o.sweeps = 20000;
+  o.therm = 1000;
+  o.threads = 2;
+  const WallInferenceResult r = infer_walls(m, o);
+  EXPECT_EQ(r.walls, std::vector<std::string>{"y=10,x=4:20"});
+  EXPECT_EQ(r.true_missing, 16);
+  EXPECT_EQ(r.true_positives, 16);
+  EXPECT_EQ(r.false_positives, 0);
+  EXPECT_EQ(r.undecided, 0);
+  EXPECT_NEAR(r.typical_coupling, 0.44, 0.01);
+  // Honest about too few data: with 40 configurations some bonds stay undecided.
+  o.sweeps = 40;
+  o.blocks_per_chain = 4;
+  o.therm = 100;
+  const WallInferenceResult few = infer_walls(m, o);
+  EXPECT_GT(few.undecided, 0);
+  EXPECT_THROW(infer_walls(IsingModel(lat.to_graph()), o), InputError);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ int run(int argc, char** argv) {
   register_glass(app, action);
   register_probe(app, action);
   register_spectroscopy(app, action);
+  register_walls(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

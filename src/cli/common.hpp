@@ -87,5 +87,6 @@ void register_maxcut(CLI::App& app, Action& run);
 void register_glass(CLI::App& app, Action& run);
 void register_probe(CLI::App& app, Action& run);
 void register_spectroscopy(CLI::App& app, Action& run);
+void register_walls(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

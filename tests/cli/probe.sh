@@ -46,6 +46,19 @@ assert len(list(csv.DictReader(open(sys.argv[2])))) == 300
 print("spectroscopy JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/map.svg" || { echo "FAIL: no SVG map"; fail=1; }
+"$bin" walls --lattice square --L 16 --boundary open --wall x=8,y=0:10 --wall y=12,x=2:6 --sweeps 10000 --therm 500 \
+  --json --quiet --plot "$tmp/walls.svg" >"$tmp/w.json" || { echo "FAIL: walls run"; exit 1; }
+$PY - "$tmp/w.json" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "walls" and sorted(d["walls"]) == ["x=8,y=0:10", "y=12,x=2:6"], d["walls"]
+assert d["precision"] == 1 and d["recall"] == 1 and len(d["missing_bonds"]) == 14
+assert d["missing_bonds"][0] == [[7, 0], [8, 0]], d["missing_bonds"][0]
+assert all(m["decided"] and m["confidence"] > 0.999 for m in d["missing_bond_details"])
+assert abs(d["typical_beta_J"] - 0.44) < 0.02 and d["undecided_bonds"] == []
+print("walls JSON ok")
+PYEOF
+grep -q "</svg>" "$tmp/walls.svg" || { echo "FAIL: no walls SVG"; fail=1; }
 expect_error() {
   local pattern="$1"; shift
   "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -75,4 +88,7 @@ expect_error "rectangles need" probe --graph "$tmp/g.edges" --probe 1,1,2,2
 expect_error "--block" spectroscopy --preset chambers --block 0
 expect_error "--block" spectroscopy --preset chambers --block 81
 expect_error "maps need a square lattice" spectroscopy --graph "$tmp/g.edges" --block 2 --sweeps 100 --plot "$tmp/x.svg"
+expect_error "square|cubic" walls --lattice chain --L 16 --sweeps 1000
+expect_error "--sweeps 10" walls --preset chambers --sweeps 10
+expect_error "--decide-sigma" walls --preset chambers --decide-sigma 0
 exit $fail

@@ -1,0 +1,65 @@
+// Seeing a wall without being told: sample a lattice model as a black box (only configurations
+// leave the sampler), fit every nearest-neighbour coupling by pseudo-likelihood
+// (probe/inverse_ising.hpp), and call a bond missing when its coupling is closer to 0 than to
+// the typical coupling, with a per-bond confidence; missing bonds are merged into straight walls.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/lattice.hpp"
+#include "core/model.hpp"
+#include "measure/simulate.hpp"
+#include "probe/inverse_ising.hpp"
+
+namespace spinlab {
+
+struct WallInferenceOptions {
+  std::string algo = "wolff";
+  double beta = 0.44;
+  int64_t sweeps = 100000;  // measured, in total over the chains
+  int64_t therm = 10000;    // per chain
+  int64_t measure_every = 1;
+  uint64_t seed = 1;
+  int chains = 2, threads = 2;
+  InitialState init = InitialState::Hot;
+  int blocks_per_chain = 8;   // jackknife blocks
+  double decide_sigma = 3.0;  // a bond is undecided when within this many errors of the threshold
+  PseudoLikelihoodOptions fit;
+  std::function<void(double)> progress;
+};
+
+struct BondVerdict {
+  Lattice::BondRef bond;
+  std::array<int32_t, 3> from{}, to{};  // lattice coordinates of the two ends
+  Estimate coupling;                    // beta J by pseudo-likelihood
+  bool missing = false;
+  bool decided = true;    // |coupling - threshold| >= decide_sigma * error
+  double confidence = 0;  // Phi(|coupling - threshold| / error): probability the verdict is right
+};
+
+struct WallInferenceResult {
+  std::vector<BondVerdict> bonds;         // every bond the boundary allows
+  std::vector<BondVerdict> missing;       // the bonds called missing
+  std::vector<std::string> walls;         // merged straight segments in --wall syntax
+  double typical_coupling = 0;            // median fitted beta J
+  double threshold = 0;                   // half of it
+  int undecided = 0;
+  int64_t samples = 0;
+  int newton_failures = 0;
+  // Against the truth (the sampled model's own removed bonds):
+  int true_missing = 0, true_positives = 0, false_positives = 0, false_negatives = 0;
+  double precision = 1.0, recall = 1.0;
+  std::string algo;
+  double seconds = 0;
+};
+
+/// Samples `model` (which must carry a 2D or 3D lattice) and infers its missing bonds.
+WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOptions& options);
+
+/// Merges missing bonds of a 2D lattice into "x=C,y=A:B" / "y=R,x=A:B" segments.
+std::vector<std::string> merge_walls(const Lattice& lattice, const std::vector<Lattice::BondRef>& bonds);
+
+}  // namespace spinlab
