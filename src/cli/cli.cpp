@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
   register_probe(app, action);
   register_spectroscopy(app, action);
   register_walls(app, action);
+  register_infer(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -117,6 +117,36 @@ std::vector<Spin> read_spin_state(const std::string& path, int32_t n) {
   return s;
 }
 
+std::vector<Spin> read_spin_samples(const std::string& path, int32_t* n) {
+  std::istringstream in(read_text(path));
+  std::vector<Spin> out;
+  std::string line;
+  size_t lineno = 0;
+  int64_t width = -1;
+  while (std::getline(in, line)) {
+    ++lineno;
+    std::string body = strip_comment(line);
+    for (char& c : body)
+      if (c == ',' || c == '\t' || c == '\r') c = ' ';
+    std::istringstream ls(body);
+    int64_t count = 0;
+    for (std::string t; ls >> t; ++count) {
+      int64_t v;
+      if (!parse_int(t, &v) || (v != 1 && v != -1 && v != 0))
+        fail(path, lineno, "spins must be +1/-1 (or 1/0), got '" + t + "'");
+      out.push_back(static_cast<Spin>(v == 0 ? -1 : v));
+    }
+    if (count == 0) continue;
+    if (width < 0) width = count;
+    else if (count != width)
+      fail(path, lineno, std::to_string(count) + " spins, the first sample has " + std::to_string(width));
+  }
+  if (width < 1) throw InputError(path + ": no samples");
+  if (width > 100000) throw InputError(path + ": more than 100000 spins per sample");
+  *n = static_cast<int32_t>(width);
+  return out;
+}
+
 int64_t physical_memory_bytes() {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
   return pages > 0 && size > 0 ? static_cast<int64_t>(pages) * size : int64_t{1} << 34;

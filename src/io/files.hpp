@@ -19,6 +19,11 @@ Graph parse_edge_list(const std::string& text, const std::string& source);
 /// separated by white space or commas; '#' comments. Errors name file and line.
 std::vector<Spin> read_spin_state(const std::string& path, int32_t n);
 
+/// Spin samples: one configuration per line, N values +1/-1 (0/1 accepted too, 0 meaning -1)
+/// separated by white space or commas; '#' comments; every row must have the same N. Returns
+/// the rows concatenated; *n receives N. Errors name file and line.
+std::vector<Spin> read_spin_samples(const std::string& path, int32_t* n);
+
 /// Bytes of physical memory on this machine (for refusing sizes that cannot fit up front).
 int64_t physical_memory_bytes();
 

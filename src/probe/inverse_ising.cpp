@@ -1,7 +1,9 @@
 #include "probe/inverse_ising.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "core/error.hpp"
 
@@ -64,6 +66,47 @@ int64_t LocalPatternCounts::samples() const {
 
 namespace {
 
+// Cholesky factorisation in place (lower triangle of a symmetric positive definite p x p matrix);
+// false if not positive definite.
+bool cholesky(std::vector<double>& L, int p) {
+  for (int j = 0; j < p; ++j) {
+    double sum = L[j * p + j];
+    for (int k = 0; k < j; ++k) sum -= L[j * p + k] * L[j * p + k];
+    if (!(sum > 0.0)) return false;
+    L[j * p + j] = std::sqrt(sum);
+    for (int i = j + 1; i < p; ++i) {
+      double v = L[i * p + j];
+      for (int k = 0; k < j; ++k) v -= L[i * p + k] * L[j * p + k];
+      L[i * p + j] = v / L[j * p + j];
+    }
+  }
+  return true;
+}
+// Solves L L^T x = b.
+void cholesky_solve(const std::vector<double>& L, int p, std::vector<double>& x) {
+  for (int i = 0; i < p; ++i) {
+    double v = x[i];
+    for (int k = 0; k < i; ++k) v -= L[i * p + k] * x[k];
+    x[i] = v / L[i * p + i];
+  }
+  for (int i = p - 1; i >= 0; --i) {
+    double v = x[i];
+    for (int k = i + 1; k < p; ++k) v -= L[k * p + i] * x[k];
+    x[i] = v / L[i * p + i];
+  }
+}
+// Diagonal of the inverse from the factor.
+std::vector<double> inverse_diagonal(const std::vector<double>& L, int p) {
+  std::vector<double> d(p), e(p);
+  for (int a = 0; a < p; ++a) {
+    std::fill(e.begin(), e.end(), 0.0);
+    e[a] = 1.0;
+    cholesky_solve(L, p, e);
+    d[a] = e[a];
+  }
+  return d;
+}
+
 // Newton's method on node i's penalised pseudo-likelihood from pattern weights w[pattern]
 // (counts). theta = (h, K_1 .. K_d). Returns false if it did not converge.
 bool fit_node(const double* w, int d, double n_samples, const PseudoLikelihoodOptions& o, std::vector<double>& theta) {
@@ -95,29 +138,10 @@ bool fit_node(const double* w, int d, double n_samples, const PseudoLikelihoodOp
     H[0] += 1e-12 * n_samples;  // keeps an all-one-sign spin finite
     for (int a = 0; a < p; ++a)
       for (int b = a + 1; b < p; ++b) H[a * p + b] = H[b * p + a];
-    // Solve H step = g by Cholesky (H is positive definite).
     std::vector<double> L(H);
-    for (int j = 0; j < p; ++j) {
-      double sum = L[j * p + j];
-      for (int k = 0; k < j; ++k) sum -= L[j * p + k] * L[j * p + k];
-      if (sum <= 0.0) return false;
-      L[j * p + j] = std::sqrt(sum);
-      for (int i = j + 1; i < p; ++i) {
-        double v = L[i * p + j];
-        for (int k = 0; k < j; ++k) v -= L[i * p + k] * L[j * p + k];
-        L[i * p + j] = v / L[j * p + j];
-      }
-    }
-    for (int i = 0; i < p; ++i) {
-      double v = g[i];
-      for (int k = 0; k < i; ++k) v -= L[i * p + k] * step[k];
-      step[i] = v / L[i * p + i];
-    }
-    for (int i = p - 1; i >= 0; --i) {
-      double v = step[i];
-      for (int k = i + 1; k < p; ++k) v -= L[k * p + i] * step[k];
-      step[i] = v / L[i * p + i];
-    }
+    if (!cholesky(L, p)) return false;
+    step = g;
+    cholesky_solve(L, p, step);
     double norm = 0.0;
     for (int a = 0; a < p; ++a) {
       // Damped: a Newton step of a log-concave objective, capped for the first iterations.
@@ -176,6 +200,203 @@ PseudoLikelihoodResult fit_pseudolikelihood(const LocalPatternCounts& c, const P
   for (size_t k = 0; k < P; ++k)
     r.couplings.push_back({c.pairs()[k].a, c.pairs()[k].b, jackknife([&](int v) { return K[v][k]; })});
   for (int32_t i = 0; i < n; ++i) r.fields.push_back(jackknife([&](int v) { return h[v][i]; }));
+  return r;
+}
+
+DenseFit infer_pseudolikelihood(std::span<const Spin> samples, int32_t n, const DenseFitOptions& o) {
+  if (n < 2) throw InputError("inverse Ising: need at least 2 spins");
+  if (samples.size() % static_cast<size_t>(n) != 0) throw InputError("inverse Ising: samples are not rows of n spins");
+  const int64_t M = static_cast<int64_t>(samples.size() / static_cast<size_t>(n));
+  if (M < 2) throw InputError("inverse Ising: need at least 2 samples");
+  if (!(o.l2 >= 0.0) || !(o.l1 >= 0.0)) throw InputError("--l1/--l2 must be >= 0");
+  DenseFit r;
+  r.n = n;
+  r.samples = M;
+  // theta[i] (node i's fit): theta[i][i] = h_i, theta[i][j] = K_ij; var likewise.
+  std::vector<std::vector<double>> theta(n), var(n);
+  std::atomic<int> next{0}, failures{0};
+  auto worker = [&] {
+    std::vector<double> x(n), g(n), H(static_cast<size_t>(n) * n), step(n);
+    for (int i = next++; i < n; i = next++) {
+      std::vector<double>& th = theta[i];
+      th.assign(n, 0.0);
+      bool converged = false;
+      std::vector<double> L;
+      for (int it = 0; it < o.max_newton; ++it) {
+        std::fill(g.begin(), g.end(), 0.0);
+        std::fill(H.begin(), H.end(), 0.0);
+        for (int64_t m = 0; m < M; ++m) {
+          const Spin* s = samples.data() + m * n;
+          double f = 0.0;
+          for (int k = 0; k < n; ++k) {
+            x[k] = k == i ? 1.0 : static_cast<double>(s[k]);
+            f += th[k] * x[k];
+          }
+          const double t = std::tanh(f), res = s[i] - t, w = 1.0 - t * t;
+          for (int a = 0; a < n; ++a) {
+            g[a] += res * x[a];
+            const double wa = w * x[a];
+            double* row = H.data() + static_cast<size_t>(a) * n;
+            for (int b = a; b < n; ++b) row[b] += wa * x[b];
+          }
+        }
+        for (int a = 0; a < n; ++a) {
+          for (int b = 0; b < a; ++b) H[a * n + b] = H[b * n + a];
+          if (a == i) {
+            H[a * n + a] += 1e-12 * M;
+            continue;
+          }
+          g[a] -= M * o.l2 * th[a];
+          H[a * n + a] += M * o.l2;
+          if (o.l1 > 0.0) {  // smoothed |K| = sqrt(K^2 + eps^2)
+            const double eps2 = 1e-8, r2 = std::sqrt(th[a] * th[a] + eps2);
+            g[a] -= M * o.l1 * th[a] / r2;
+            H[a * n + a] += M * o.l1 * eps2 / (r2 * r2 * r2);
+          }
+        }
+        L = H;
+        if (!cholesky(L, n)) break;
+        step = g;
+        cholesky_solve(L, n, step);
+        double norm = 0.0;
+        for (int a = 0; a < n; ++a) {
+          th[a] += std::clamp(step[a], -1.0, 1.0);
+          norm = std::max(norm, std::fabs(step[a]));
+        }
+        if (norm < o.tolerance) {
+          converged = true;
+          break;
+        }
+      }
+      if (!converged) ++failures;
+      var[i] = L.empty() ? std::vector<double>(n, INFINITY) : inverse_diagonal(L, n);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int k = 1; k < std::min(o.threads, n); ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  r.failures = failures;
+  for (int32_t i = 0; i < n; ++i) {
+    Estimate e;
+    e.mean = theta[i][i];
+    e.error = std::sqrt(var[i][i]);
+    e.n_eff = static_cast<double>(M);
+    r.fields.push_back(e);
+  }
+  for (int32_t i = 0; i < n; ++i)
+    for (int32_t j = i + 1; j < n; ++j) {
+      Estimate e;
+      e.mean = 0.5 * (theta[i][j] + theta[j][i]);
+      e.error = 0.5 * (std::sqrt(var[i][j]) + std::sqrt(var[j][i]));
+      e.n_eff = static_cast<double>(M);
+      r.couplings.push_back({i, j, e});
+    }
+  return r;
+}
+
+void sample_moments(std::span<const Spin> samples, int32_t n, std::vector<double>* mean, std::vector<double>* corr) {
+  const int64_t M = static_cast<int64_t>(samples.size() / static_cast<size_t>(n));
+  mean->assign(n, 0.0);
+  corr->assign(static_cast<size_t>(n) * n, 0.0);
+  std::vector<int64_t> c(static_cast<size_t>(n) * n, 0), m1(n, 0);
+  for (int64_t r = 0; r < M; ++r) {
+    const Spin* s = samples.data() + r * n;
+    for (int i = 0; i < n; ++i) {
+      m1[i] += s[i];
+      for (int j = i; j < n; ++j) c[static_cast<size_t>(i) * n + j] += s[i] * s[j];
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    (*mean)[i] = static_cast<double>(m1[i]) / M;
+    for (int j = i; j < n; ++j)
+      (*corr)[static_cast<size_t>(i) * n + j] = (*corr)[static_cast<size_t>(j) * n + i] =
+          static_cast<double>(c[static_cast<size_t>(i) * n + j]) / M;
+  }
+}
+
+DenseFit fit_exact_ml(std::span<const double> mean, std::span<const double> corr, int32_t n, int64_t samples, double l2) {
+  if (n < 2 || n > 20) throw InputError("exact maximum likelihood enumerates 2^N states: needs 2 <= N <= 20");
+  if (mean.size() != static_cast<size_t>(n) || corr.size() != static_cast<size_t>(n) * n)
+    throw InputError("exact maximum likelihood: moments of the wrong size");
+  // Features: s_i (n), then s_i s_j for i < j.
+  const int P = n + n * (n - 1) / 2;
+  std::vector<double> target(P), theta(P, 0.0), model(P), H(static_cast<size_t>(P) * P), x(P), step(P);
+  {
+    int q = n;
+    for (int i = 0; i < n; ++i) target[i] = mean[i];
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j) target[q++] = corr[static_cast<size_t>(i) * n + j];
+  }
+  DenseFit r;
+  r.n = n;
+  r.samples = samples;
+  std::vector<double> L;
+  bool converged = false;
+  for (int it = 0; it < 200 && !converged; ++it) {
+    // Model moments and covariance by enumeration (weights relative to the largest).
+    std::vector<double> logw(size_t{1} << n);
+    double lmax = -INFINITY;
+    for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) {
+      double e = 0.0;
+      int q = n;
+      for (int i = 0; i < n; ++i) e += theta[i] * ((c >> i) & 1 ? 1.0 : -1.0);
+      for (int i = 0; i < n; ++i)
+        for (int j = i + 1; j < n; ++j) e += theta[q++] * (((c >> i) ^ (c >> j)) & 1 ? -1.0 : 1.0);
+      logw[c] = e;
+      lmax = std::max(lmax, e);
+    }
+    double Z = 0.0;
+    std::fill(model.begin(), model.end(), 0.0);
+    std::fill(H.begin(), H.end(), 0.0);
+    for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) {
+      const double w = std::exp(logw[c] - lmax);
+      Z += w;
+      int q = n;
+      for (int i = 0; i < n; ++i) x[i] = (c >> i) & 1 ? 1.0 : -1.0;
+      for (int i = 0; i < n; ++i)
+        for (int j = i + 1; j < n; ++j) x[q++] = x[i] * x[j];
+      for (int a = 0; a < P; ++a) {
+        model[a] += w * x[a];
+        const double wa = w * x[a];
+        double* row = H.data() + static_cast<size_t>(a) * P;
+        for (int b = a; b < P; ++b) row[b] += wa * x[b];
+      }
+    }
+    for (int a = 0; a < P; ++a) model[a] /= Z;
+    for (int a = 0; a < P; ++a)
+      for (int b = a; b < P; ++b) {
+        const double cov = H[static_cast<size_t>(a) * P + b] / Z - model[a] * model[b];
+        H[static_cast<size_t>(a) * P + b] = H[static_cast<size_t>(b) * P + a] = cov;
+      }
+    for (int a = n; a < P; ++a) H[static_cast<size_t>(a) * P + a] += l2;
+    for (int a = 0; a < P; ++a) {
+      step[a] = target[a] - model[a] - (a >= n ? l2 * theta[a] : 0.0);
+      H[static_cast<size_t>(a) * P + a] += 1e-14;
+    }
+    L = H;
+    if (!cholesky(L, P)) break;
+    cholesky_solve(L, P, step);
+    double norm = 0.0;
+    for (int a = 0; a < P; ++a) {
+      theta[a] += std::clamp(step[a], -1.0, 1.0);
+      norm = std::max(norm, std::fabs(step[a]));
+    }
+    converged = norm < 1e-12;
+  }
+  if (!converged) r.failures = 1;
+  const std::vector<double> d = L.empty() ? std::vector<double>(P, INFINITY) : inverse_diagonal(L, P);
+  auto est = [&](int a) {
+    Estimate e;
+    e.mean = theta[a];
+    e.error = samples > 0 ? std::sqrt(d[a] / static_cast<double>(samples)) : 0.0;
+    e.n_eff = static_cast<double>(samples);
+    return e;
+  };
+  for (int i = 0; i < n; ++i) r.fields.push_back(est(i));
+  int q = n;
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) r.couplings.push_back({i, j, est(q++)});
   return r;
 }
 

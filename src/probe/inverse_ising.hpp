@@ -73,4 +73,37 @@ struct PseudoLikelihoodResult {
 /// jackknife errors.
 PseudoLikelihoodResult fit_pseudolikelihood(const LocalPatternCounts& counts, const PseudoLikelihoodOptions& options = {});
 
+// ---- Dense fits from stored samples (`spinlab infer`) ----
+
+struct DenseFitOptions {
+  double l2 = 1e-4;  // penalty lambda2 |K|^2 / 2 per sample (couplings only)
+  double l1 = 0.0;   // penalty lambda1 sum |K| per sample, smoothed as sqrt(K^2 + 1e-8)
+  int threads = 1;
+  int max_newton = 100;
+  double tolerance = 1e-9;
+};
+
+struct DenseFit {
+  int32_t n = 0;
+  std::vector<PairEstimate> couplings;  // every pair i < j, in (i, j) order
+  std::vector<Estimate> fields;
+  int64_t samples = 0;
+  int failures = 0;  // Newton iterations that did not converge
+};
+
+/// Pseudo-likelihood over all pairs from `samples` (rows of n spins, assumed independent). Errors
+/// from the inverse Hessian of each node's penalised pseudo-likelihood (its Fisher information);
+/// a coupling's two node estimates are averaged and their errors too (conservative: it treats
+/// them as fully correlated).
+DenseFit infer_pseudolikelihood(std::span<const Spin> samples, int32_t n, const DenseFitOptions& options);
+
+/// Exact maximum likelihood by enumeration (n <= 20): the h and K whose model moments <s_i> and
+/// <s_i s_j> equal the given ones (Newton on the log-likelihood, Hessian = the model's covariance
+/// of the features; an l2 penalty keeps it finite for degenerate moments). Errors: sqrt of the
+/// inverse Fisher information / samples when samples > 0, else 0.
+DenseFit fit_exact_ml(std::span<const double> mean, std::span<const double> correlation, int32_t n, int64_t samples,
+                      double l2 = 0.0);
+/// Moments of samples: mean[i] and correlation[i * n + j] = <s_i s_j>.
+void sample_moments(std::span<const Spin> samples, int32_t n, std::vector<double>* mean, std::vector<double>* correlation);
+
 }  // namespace spinlab

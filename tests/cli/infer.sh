@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `spinlab infer`: samples of a 6-spin chain drawn exactly (Python, by enumeration) give back its
+# couplings by pseudo-likelihood and by exact maximum likelihood; bad sample files are refused
+# with the file and line.
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3
+fail=0
+$PY - "$tmp/samples.txt" <<'PYEOF'
+import itertools, math, random, sys
+n, J = 6, 0.5   # open chain, beta J = 0.5 on bonds (i, i+1)
+states = list(itertools.product([-1, 1], repeat=n))
+w = [math.exp(J * sum(s[i] * s[i + 1] for i in range(n - 1))) for s in states]
+rng = random.Random(4)
+with open(sys.argv[1], "w") as f:
+    f.write("# exact samples of a 6-spin chain, beta J = 0.5\n")
+    for s in rng.choices(states, weights=w, k=20000):
+        f.write(" ".join(str(x) for x in s) + "\n")
+PYEOF
+for method in pl exact; do
+  "$bin" infer --samples "$tmp/samples.txt" --method $method --json --out "$tmp/$method.edges" >"$tmp/$method.json" \
+    || { echo "FAIL: infer --method $method"; fail=1; continue; }
+  $PY - "$tmp/$method.json" "$tmp/$method.edges" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["n"] == 6 and d["samples"] == 20000 and len(d["couplings"]) == 15 and len(d["fields"]) == 6
+for c in d["couplings"]:
+    truth = 0.5 if c["j"] == c["i"] + 1 else 0.0
+    z = (c["J"]["mean"] - truth) / c["J"]["error"]
+    assert abs(z) < 4, (c, truth)
+    assert c["significant"] == (truth != 0), c
+assert d["significant_couplings"] == 5
+lines = [l for l in open(sys.argv[2]) if not l.startswith("#")]
+assert lines[0].strip() == "6" and len(lines) == 6
+print(d["method"], "ok")
+PYEOF
+done
+expect_error() {
+  local pattern="$1"; shift
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
+    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
+  else
+    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
+  fi
+}
+printf '1 -1 1\n1 1\n' >"$tmp/ragged.txt"
+printf '1 -1 1\n1 2 1\n' >"$tmp/two.txt"
+printf '1 -1 nan\n' >"$tmp/nan.txt"
+$PY -c "print(' '.join(['1'] * 21)); print(' '.join(['-1'] * 21))" >"$tmp/wide.txt"
+expect_error "--samples" infer
+expect_error "nope.txt" infer --samples "$tmp/nope.txt"
+expect_error "ragged.txt:2" infer --samples "$tmp/ragged.txt"
+expect_error "two.txt:2" infer --samples "$tmp/two.txt"
+expect_error "nan.txt:1" infer --samples "$tmp/nan.txt"
+expect_error "--method" infer --samples "$tmp/samples.txt" --method bogus
+expect_error "N <= 20" infer --samples "$tmp/wide.txt" --method exact
+expect_error "--l2" infer --samples "$tmp/samples.txt" --l2=-1
+exit $fail
