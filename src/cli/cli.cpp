@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   register_spectroscopy(app, action);
   register_walls(app, action);
   register_infer(app, action);
+  register_hysteresis(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

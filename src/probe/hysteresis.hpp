@@ -1,0 +1,83 @@
+// Hysteresis loops and quenches: the field swept from -H to +H and back at a given rate
+// (single-spin dynamics, repeated R times), and linear cooling ramps whose frozen-in domain
+// walls are compared with the Kibble-Zurek prediction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/lattice.hpp"
+#include "core/model.hpp"
+#include "measure/estimators.hpp"
+
+namespace spinlab {
+
+struct HysteresisOptions {
+  std::string algo = "metropolis";  // single-spin dynamics (cluster moves have no coercivity)
+  double beta = 0.6;
+  double field_max = 1.0;  // H: the field runs -H -> +H -> -H
+  int steps = 40;          // field values per branch
+  std::vector<int64_t> sweeps_per_step{10};  // one loop per rate (dh per sweep = 2H / (steps sweeps))
+  int repeats = 8;
+  uint64_t seed = 1;
+  int threads = 1;
+  std::function<void(double)> progress;
+};
+
+struct HysteresisLoop {
+  int64_t sweeps_per_step = 0;
+  double rate = 0;                     // |dh| per sweep
+  std::vector<double> field;           // up branch then down branch
+  std::vector<Estimate> magnetization; // m = M/N after the step's sweeps, over repeats
+  Estimate area;                       // loop area (closed integral of m dh), over repeats
+  Estimate coercive_up, coercive_down; // fields where m crosses 0 on each branch
+};
+
+struct HysteresisResult {
+  std::vector<HysteresisLoop> loops;
+  /// area ~ rate^alpha, a weighted least-squares fit of log area vs log rate (>= 2 rates with
+  /// positive areas; NaN otherwise).
+  Estimate exponent;
+  double seconds = 0;
+};
+
+/// The model's couplings with a uniform field added; the model must have no field of its own.
+HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& options);
+
+struct QuenchOptions {
+  std::string algo = "metropolis";
+  double beta_initial = 0.2, beta_final = 0.6;
+  std::vector<int64_t> ramp_sweeps{16, 64, 256, 1024};  // tau_Q
+  int repeats = 16;
+  uint64_t seed = 1;
+  int threads = 1;
+  std::function<void(double)> progress;
+};
+
+struct QuenchPoint {
+  int64_t ramp_sweeps = 0;
+  Estimate wall_density;    // fraction of broken bonds at the end of the ramp, over repeats
+  Estimate excess_density;  // minus the equilibrium fraction at beta_final (given)
+};
+
+struct QuenchResult {
+  std::vector<QuenchPoint> points;
+  double equilibrium_density = 0;
+  /// excess ~ tau_Q^(-kappa): weighted fit of log excess vs log tau_Q (points with excess > 2 errors)
+  Estimate kappa;
+  double seconds = 0;
+};
+
+/// Linear ramps of beta from beta_initial to beta_final over tau_Q sweeps, from random states.
+/// equilibrium_density: the broken-bond fraction in equilibrium at beta_final (an oracle's).
+QuenchResult quench(const IsingModel& model, double equilibrium_density, const QuenchOptions& options);
+
+/// Fraction of the model's bonds with J s_i s_j < 0.
+double broken_bond_fraction(const IsingModel& model, std::span<const Spin> s);
+
+/// Weighted least squares y = a + b x; returns b with its error (NaN with < 2 points).
+Estimate fit_slope(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& sigma);
+
+}  // namespace spinlab
