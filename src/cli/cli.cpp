@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   register_walls(app, action);
   register_infer(app, action);
   register_hysteresis(app, action);
+  register_ews(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
