@@ -5,7 +5,9 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "measure/early_warning.hpp"
 #include "probe/hysteresis.hpp"
+#include "probe/ramp.hpp"
 
 namespace spinlab {
 namespace {
@@ -67,6 +69,42 @@ TEST(Quench, DefectDensityDecreasesWithTheRampTime) {
   EXPECT_NEAR(r.points[0].excess_density.mean, r.points[0].wall_density.mean - 0.0227, 1e-12);
   o.ramp_sweeps = {0};
   EXPECT_THROW(quench(m, 0.0, o), InputError);
+}
+
+// A beta ramp towards beta_c: the variance and lag-1 autocorrelation of M rise (significant
+// against AR(1) surrogates); a field ramp below T_c flips the magnetisation.
+TEST(Ramp, ApproachingTheTransitionRaisesTheEarlyWarningIndicators) {
+  const IsingModel m = IsingModel::on_lattice(Lattice::square(32));
+  RampOptions o;
+  o.start = 0.3;
+  o.end = 0.43;
+  o.ramp_sweeps = 20000;
+  o.measure_every = 10;
+  o.regions = {site_sum("corner", {0, 1, 32, 33}, m.size())};
+  const RampSeries r = ramp(m, o);
+  ASSERT_EQ(r.rows.size(), 2000u);
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"sweep", "beta", "E", "M", "|M|", "corner"}));
+  EXPECT_NEAR(r.rows.back()[1], 0.43, 1e-3);
+  std::vector<double> M;
+  for (const auto& row : r.rows) M.push_back(row[3]);
+  EwsOptions e;
+  e.surrogates = 200;
+  const EwsResult w = early_warning_signals(M, e);
+  EXPECT_GT(w.indicators[kEwsVariance].kendall_tau, 0.5);
+  EXPECT_LT(w.indicators[kEwsVariance].p_value, 0.05);
+  EXPECT_LT(w.indicators[kEwsLag1Autocorrelation].p_value, 0.05);
+  RampOptions h = o;
+  h.parameter = "h";
+  h.start = -1;
+  h.end = 1;
+  h.beta = 0.6;
+  h.ramp_sweeps = 2000;
+  h.init = InitialState::Down;
+  const RampSeries f = ramp(m, h);
+  EXPECT_LT(f.rows.front()[3], -0.9);
+  EXPECT_GT(f.rows.back()[3], 0.9);
+  h.parameter = "T";
+  EXPECT_THROW(ramp(m, h), InputError);
 }
 
 TEST(FitSlope, RecoversALine) {

@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   register_infer(app, action);
   register_hysteresis(app, action);
   register_ews(app, action);
+  register_ramp(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

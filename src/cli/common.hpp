@@ -91,5 +91,6 @@ void register_walls(CLI::App& app, Action& run);
 void register_infer(CLI::App& app, Action& run);
 void register_hysteresis(CLI::App& app, Action& run);
 void register_ews(CLI::App& app, Action& run);
+void register_ramp(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

@@ -26,6 +26,17 @@ assert a["wall_density"]["mean"] > b["wall_density"]["mean"]
 assert abs(q["kibble_zurek"]["kappa"] - 1 / 3.1665) < 1e-9
 print("hysteresis and quench JSON ok")
 PYEOF
+"$bin" ramp --lattice square --L 32 --beta 0.3:0.43 --ramp-sweeps 20000 --csv "$tmp/r.csv" --ews --surrogates 200 \
+  --json --quiet >"$tmp/r.json" || { echo "FAIL: ramp"; exit 1; }
+$PY - "$tmp/r.json" "$tmp/r.csv" <<'PYEOF' || fail=1
+import json, sys, csv
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "ramp" and d["rows"] == 2000 and d["parameter"] == "beta"
+assert d["ews"]["indicators"]["variance"]["p_value"] < 0.05
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 2000 and set(rows[0]) == {"sweep", "beta", "E", "M", "|M|"}
+print("ramp JSON ok")
+PYEOF
 grep -q "</svg>" "$tmp/h.svg" || { echo "FAIL: no hysteresis SVG"; fail=1; }
 expect_error() {
   local pattern="$1"; shift
@@ -45,4 +56,9 @@ expect_error "--H" hysteresis --lattice square --L 8 --H 0
 expect_error "--beta" quench --lattice square --L 8 --beta 0.6
 expect_error "--tau" quench --lattice square --L 8 --tau 0
 expect_error "--equilibrium" quench --lattice square --L 8 --boundary open
+expect_error "exactly one of --beta" ramp --lattice square --L 8 --beta 0.3:0.4 --h=-1:1 --json
+expect_error "nothing to output" ramp --lattice square --L 8 --beta 0.3:0.4
+expect_error "--column foo" ramp --lattice square --L 8 --beta 0.3:0.4 --ramp-sweeps 1000 --ews --column foo
+expect_error "--beta" ramp --lattice square --L 8 --beta 0.3 --json
+expect_error "--window" ramp --lattice square --L 8 --beta 0.3:0.4 --ews --window 1.5
 exit $fail
