@@ -109,6 +109,8 @@ Columns read_columns(const std::string& path, const std::string& column, const s
   return c;
 }
 
+}  // namespace
+
 void parse_detrend(const std::string& spec, EwsOptions& o) {
   if (spec == "linear") {
     o.detrend = Detrend::linear;
@@ -126,6 +128,21 @@ void parse_detrend(const std::string& spec, EwsOptions& o) {
     throw InputError("--detrend: '" + spec + "' is not gaussian[:BW], linear or none");
   }
 }
+
+void print_ews_indicators(const EwsResult& r) {
+  std::printf("%-22s %12s %10s\n", "indicator", "kendall_tau", "p_value");
+  for (const auto& e : r.indicators)
+    std::printf("%-22s %12.4f %10.4g%s\n", e.name.c_str(), e.kendall_tau, e.p_value,
+                e.p_value < 0.05 && e.kendall_tau > 0 ? "   rising (p < 0.05)" : "");
+}
+
+nlohmann::json ews_indicators_json(const EwsResult& r) {
+  nlohmann::json ind = nlohmann::json::object();
+  for (const auto& e : r.indicators) ind[e.name] = {{"kendall_tau", e.kendall_tau}, {"p_value", e.p_value}};
+  return ind;
+}
+
+namespace {
 
 std::string detrend_label(const EwsOptions& o) {
   if (o.detrend != Detrend::gaussian) return detrend_name(o.detrend);
@@ -211,9 +228,7 @@ int run_ews(const EwsFlags& f) {
     if (o.detrend == Detrend::gaussian) j["bandwidth_points"] = r.bandwidth_points;
     j["ar1"] = r.ar1;
     j["ar1_noise_sd"] = r.ar1_noise_sd;
-    nlohmann::json ind = nlohmann::json::object();
-    for (const auto& e : r.indicators) ind[e.name] = {{"kendall_tau", e.kendall_tau}, {"p_value", e.p_value}};
-    j["indicators"] = ind;
+    j["indicators"] = ews_indicators_json(r);
     j["surrogates"] = r.surrogates;
     j["seed"] = f.seed;
     j["seconds"] = r.seconds;
@@ -225,10 +240,7 @@ int run_ews(const EwsFlags& f) {
   if (o.detrend == Detrend::gaussian) std::printf(" (sigma = %g points)", r.bandwidth_points);
   std::printf("\n# residual AR(1) coefficient %.4f (noise sd %.4g); %lld AR(1) surrogates, seed %llu; %.2f s\n", r.ar1,
               r.ar1_noise_sd, static_cast<long long>(r.surrogates), static_cast<unsigned long long>(f.seed), r.seconds);
-  std::printf("%-22s %12s %10s\n", "indicator", "kendall_tau", "p_value");
-  for (const auto& e : r.indicators)
-    std::printf("%-22s %12.4f %10.4g%s\n", e.name.c_str(), e.kendall_tau, e.p_value,
-                e.p_value < 0.05 && e.kendall_tau > 0 ? "   rising (p < 0.05)" : "");
+  print_ews_indicators(r);
   return 0;
 }
 

@@ -47,29 +47,14 @@ int run_ramp(const RampFlags& f) {
   o.measure_every = f.measure_every;
   o.therm = f.therm;
   o.seed = f.seed;
-  if (f.init == "hot") o.init = InitialState::Hot;
-  else if (f.init == "up") o.init = InitialState::Up;
-  else if (f.init == "down") o.init = InitialState::Down;
-  else throw InputError("--init: expected hot, up or down, got '" + f.init + "'");
+  o.init = parse_init(f.init);
   o.regions = g.regions;
   // EWS options are checked before the run.
   EwsOptions e;
   size_t col = 0;
   if (f.ews) {
     if (!(f.window > 0.0 && f.window < 1.0)) throw InputError("--window must be in (0, 1)");
-    const auto colon = f.detrend.find(':');
-    const std::string kind = f.detrend.substr(0, colon);
-    if (kind == "gaussian") {
-      e.detrend = Detrend::gaussian;
-      if (colon != std::string::npos) e.bandwidth = parse_number(f.detrend.substr(colon + 1), "--detrend");
-      if (!(e.bandwidth > 0.0 && e.bandwidth <= 1.0)) throw InputError("--detrend gaussian:BW needs 0 < BW <= 1");
-    } else if (kind == "linear" && colon == std::string::npos) {
-      e.detrend = Detrend::linear;
-    } else if (kind == "none" && colon == std::string::npos) {
-      e.detrend = Detrend::none;
-    } else {
-      throw InputError("--detrend: expected gaussian:BW, linear or none, got '" + f.detrend + "'");
-    }
+    parse_detrend(f.detrend, e);
     e.window = f.window;
     e.surrogates = f.surrogates;
     e.seed = f.seed;
@@ -148,10 +133,8 @@ int run_ramp(const RampFlags& f) {
     j["columns"] = r.columns;
     if (!f.csv.empty()) j["csv"] = f.csv;
     if (f.ews) {
-      nlohmann::json ind = nlohmann::json::object();
-      for (const auto& i : ews.indicators) ind[i.name] = {{"kendall_tau", i.kendall_tau}, {"p_value", i.p_value}};
       j["ews"] = {{"column", f.column}, {"window", f.window}, {"window_points", ews.window_points}, {"ar1", ews.ar1},
-                  {"surrogates", ews.surrogates}, {"indicators", ind}};
+                  {"surrogates", ews.surrogates}, {"indicators", ews_indicators_json(ews)}};
     }
     j["seed"] = f.seed;
     j["seconds"] = r.seconds;
@@ -163,10 +146,7 @@ int run_ramp(const RampFlags& f) {
   if (f.ews) {
     std::printf("# early-warning indicators of %s (window %g, detrend %s, %lld surrogates)\n", f.column.c_str(), f.window,
                 f.detrend.c_str(), static_cast<long long>(f.surrogates));
-    std::printf("%-22s %12s %10s\n", "indicator", "kendall_tau", "p_value");
-    for (const auto& i : ews.indicators)
-      std::printf("%-22s %12.4f %10.4g%s\n", i.name.c_str(), i.kendall_tau, i.p_value,
-                  i.p_value < 0.05 && i.kendall_tau > 0 ? "   rising (p < 0.05)" : "");
+    print_ews_indicators(ews);
   }
   return 0;
 }

@@ -37,6 +37,13 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+InitialState parse_init(const std::string& spec) {
+  if (spec == "hot") return InitialState::Hot;
+  if (spec == "up") return InitialState::Up;
+  if (spec == "down") return InitialState::Down;
+  throw InputError("--init: expected hot, up or down, got '" + spec + "'");
+}
+
 // "x=C[,y=A:B]" -> remove the bonds crossing the plane x = C (between C-1 and C), only for
 // A <= y < B when a range is given. Lattice::add_wall checks ranges against the lattice.
 void apply_wall(Lattice& lat, const std::string& spec) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "measure/early_warning.hpp"
 #include "measure/estimators.hpp"
 #include "measure/simulate.hpp"
 
@@ -44,6 +45,15 @@ int64_t parse_integer(const std::string& tok, const std::string& flag);
 std::vector<std::string> split(const std::string& s, char sep);
 /// "x=C[,y=A:B]": removes the bonds of the wall (Lattice::add_wall), InputError naming the flag.
 void apply_wall(Lattice& lat, const std::string& spec);
+
+/// --detrend gaussian[:BW] | linear | none into o (InputError naming the flag).
+void parse_detrend(const std::string& spec, EwsOptions& o);
+/// The early-warning indicators as a table on stdout / as JSON {name: {kendall_tau, p_value}}.
+void print_ews_indicators(const EwsResult& r);
+nlohmann::json ews_indicators_json(const EwsResult& r);
+
+/// --init hot | up | down.
+InitialState parse_init(const std::string& spec);
 
 /// "0.4", "0.3,0.4,0.5" or "start:stop:count" (count points, both ends included).
 std::vector<double> parse_value_list(const std::string& spec, const std::string& flag);

@@ -165,10 +165,7 @@ ChiOptions chi_options(const ChiRunFlags& f) {
   o.seed = f.seed;
   o.threads = f.threads;
   o.chains = f.chains;
-  if (f.init == "hot") o.init = InitialState::Hot;
-  else if (f.init == "up") o.init = InitialState::Up;
-  else if (f.init == "down") o.init = InitialState::Down;
-  else throw InputError("--init: expected hot, up or down, got '" + f.init + "'");
+  o.init = parse_init(f.init);
   return o;
 }
 

@@ -137,24 +137,22 @@ BreakoutResult run(const IsingModel& m, std::vector<Spin> s, const BreakoutOptio
   int32_t jump = jump_min;
   int64_t omega = 0;  // local minima since the last new best
   G previous_minimum = std::numeric_limits<G>::max();
+  // Records the current state as the new best; true when it reaches the target.
+  auto record_best = [&] {
+    best = e;
+    omega = 0;
+    r.best_state = s;
+    r.best_energy = e0 + static_cast<double>(best) * unit;
+    r.time_to_best_s = elapsed();
+    if (on_best) on_best(s, r.best_energy, r.time_to_best_s);
+    if (o.target_energy && r.best_energy <= *o.target_energy) r.reached_target = halt = true;
+  };
   while (!halt) {
     // Steepest descent: flip the spin with the most negative gain while there is one.
     for (int32_t v = lowest(); !halt && v >= 0 && gain[v] < 0; v = lowest()) flip(v);
     ++r.local_minima;
-    if (e < best) {
-      best = e;
-      omega = 0;
-      r.best_state = s;
-      r.best_energy = e0 + static_cast<double>(best) * unit;
-      r.time_to_best_s = elapsed();
-      if (on_best) on_best(s, r.best_energy, r.time_to_best_s);
-      if (o.target_energy && r.best_energy <= *o.target_energy) {
-        r.reached_target = true;
-        break;
-      }
-    } else {
-      ++omega;
-    }
+    if (e < best) record_best();
+    else ++omega;
     if (halt) break;
     // Jump size: the strong jump after T minima without progress; one more each time the
     // descent fell back into the minimum it left; L0 after reaching a new one.
@@ -187,18 +185,7 @@ BreakoutResult run(const IsingModel& m, std::vector<Spin> s, const BreakoutOptio
       tabu_until[v] = moves + o.tenure_min +
                       static_cast<int64_t>(rng.below(static_cast<uint32_t>(tenure_hi - o.tenure_min + 1)));
       if (use_buckets) buckets->make_tabu(v, tabu_until[v], flip_coin());
-      if (e < best) {  // a perturbation can improve too (directed moves especially)
-        best = e;
-        omega = 0;
-        r.best_state = s;
-        r.best_energy = e0 + static_cast<double>(best) * unit;
-        r.time_to_best_s = elapsed();
-        if (on_best) on_best(s, r.best_energy, r.time_to_best_s);
-        if (o.target_energy && r.best_energy <= *o.target_energy) {
-          r.reached_target = true;
-          halt = true;
-        }
-      }
+      if (e < best) record_best();  // a perturbation can improve too (directed moves especially)
     }
   }
   r.moves = moves;

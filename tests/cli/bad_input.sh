@@ -5,18 +5,7 @@ bin="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-# expect_error PATTERN ARGS...: exit code 2, stderr mentions PATTERN, no crash.
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"
-    fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 printf '0 1 1.0\n1 2 nan\n' >"$tmp/nan.txt"
 printf '0 1 1.0\n1 2\n' >"$tmp/short.txt"
 printf '0 1 1.0\n2 2 1.0\n' >"$tmp/loop.txt"

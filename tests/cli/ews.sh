@@ -58,16 +58,7 @@ grep -q "lag1_autocorrelation: tau = " "$tmp/out.svg" || { echo "FAIL: SVG title
   || { echo "FAIL: ews table run"; fail=1; }
 grep -q "^lag1_autocorrelation .*rising" "$tmp/table.txt" || { echo "FAIL: table: $(cat "$tmp/table.txt")"; fail=1; }
 
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 sed '40s/.*/3.7,nan,row37/' "$tmp/ramp.csv" >"$tmp/nan.csv"
 sed '41s/.*/3.8,abc,row38/' "$tmp/ramp.csv" >"$tmp/junk.csv"
 head -n 12 "$tmp/ramp.csv" >"$tmp/short.csv"

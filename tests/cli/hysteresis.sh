@@ -38,16 +38,7 @@ assert len(rows) == 2000 and set(rows[0]) == {"sweep", "beta", "E", "M", "|M|"}
 print("ramp JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/h.svg" || { echo "FAIL: no hysteresis SVG"; fail=1; }
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 expect_error "--repeats" hysteresis --lattice square --L 8 --repeats 1
 expect_error "--sweeps-per-step" hysteresis --lattice square --L 8 --sweeps-per-step 0
 expect_error "--sweeps-per-step" hysteresis --lattice square --L 8 --sweeps-per-step 1,x

@@ -37,16 +37,7 @@ assert lines[0].strip() == "6" and len(lines) == 6
 print(d["method"], "ok")
 PYEOF
 done
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 printf '1 -1 1\n1 1\n' >"$tmp/ragged.txt"
 printf '1 -1 1\n1 2 1\n' >"$tmp/two.txt"
 printf '1 -1 nan\n' >"$tmp/nan.txt"

@@ -59,16 +59,7 @@ assert abs(d["typical_beta_J"] - 0.44) < 0.02 and d["undecided_bonds"] == []
 print("walls JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/walls.svg" || { echo "FAIL: no walls SVG"; fail=1; }
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 expect_error "unknown region 'nope'" probe --preset chambers --probe nope
 expect_error "unknown region 'foo'" probe --preset chambers --probe left --observe left,foo
 expect_error "leaves the 80x80 lattice" probe --preset chambers --probe 70,70,20,20
