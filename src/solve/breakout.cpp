@@ -25,30 +25,13 @@ BreakoutResult run(const IsingModel& m, std::vector<Spin> s, const BreakoutOptio
   const int32_t n = m.size();
   const auto off = m.graph().offsets();
   const auto nb = m.graph().neighbors();
-  const auto wd = m.graph().weights();
-  std::vector<G> w(wd.size()), gain(n);
-  for (size_t k = 0; k < wd.size(); ++k) w[k] = static_cast<G>(wd[k] / unit);
-  for (int32_t i = 0; i < n; ++i) {
-    G x = static_cast<G>(m.field(i) / unit);
-    for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w[k] * s[nb[k]];
-    gain[i] = 2 * s[i] * x;  // energy change of flipping i, in units
-  }
-  int64_t gmax = 0;
-  if constexpr (std::is_integral_v<G>) {
-    for (int32_t i = 0; i < n; ++i) {
-      int64_t sum = static_cast<int64_t>(std::fabs(m.field(i) / unit));
-      for (int64_t k = off[i]; k < off[i + 1]; ++k) sum += std::llabs(static_cast<int64_t>(w[k]));
-      gmax = std::max(gmax, 2 * sum);
-    }
-  }
-  const bool use_buckets = std::is_integral_v<G> && gmax <= (int64_t{1} << 22);
-  uint64_t coin = rng.next_u32() | 1;  // xorshift bits for the order among equal gains
-  auto flip_coin = [&coin] {
-    coin ^= coin << 13;
-    coin ^= coin >> 7;
-    coin ^= coin << 17;
-    return (coin & 1) != 0;
-  };
+  const UnitCouplings<G> units(m, unit);
+  const std::vector<G>& w = units.w;
+  std::vector<G> f, gain;
+  units.gains(s, f, gain);
+  const int64_t gmax = units.gmax;
+  const bool use_buckets = units.buckets_fit();
+  TieCoin flip_coin(rng.next_u32());
   const int32_t tenure_hi = std::max<int32_t>(o.tenure_min + 10, static_cast<int32_t>(o.tenure_max_fraction * n));
   std::unique_ptr<TabuBuckets> buckets;
   if (use_buckets) {

@@ -2,10 +2,70 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <type_traits>
 #include <vector>
 
+#include "core/model.hpp"
+
 namespace spinlab {
+
+/// A model's couplings in units of `unit` (exact integers when integer_couplings() chose the
+/// unit), the single-flip gains of a state, and the bound |gain| <= gmax that sizes the buckets.
+template <class G>
+struct UnitCouplings {
+  std::vector<G> w;  // CSR weights / unit
+  int64_t gmax = 0;  // integral G only
+  UnitCouplings(const IsingModel& m, double unit) : m_(m), unit_(unit) {
+    const auto wd = m.graph().weights();
+    const auto off = m.graph().offsets();
+    w.resize(wd.size());
+    for (size_t k = 0; k < wd.size(); ++k) w[k] = static_cast<G>(wd[k] / unit);
+    if constexpr (std::is_integral_v<G>)
+      for (int32_t i = 0; i < m.size(); ++i) {
+        int64_t sum = static_cast<int64_t>(std::fabs(m.field(i) / unit));
+        for (int64_t k = off[i]; k < off[i + 1]; ++k) sum += std::llabs(static_cast<int64_t>(w[k]));
+        gmax = std::max(gmax, 2 * sum);
+      }
+  }
+  /// Gain buckets apply: integer gains in a modest range.
+  bool buckets_fit() const { return std::is_integral_v<G> && gmax <= (int64_t{1} << 22); }
+  /// Local fields f_i (units) and gains 2 s_i f_i (energy change of flipping i, units).
+  void gains(std::span<const Spin> s, std::vector<G>& f, std::vector<G>& gain) const {
+    const auto off = m_.graph().offsets();
+    const auto nb = m_.graph().neighbors();
+    f.resize(m_.size());
+    gain.resize(m_.size());
+    for (int32_t i = 0; i < m_.size(); ++i) {
+      G x = static_cast<G>(m_.field(i) / unit_);
+      for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w[k] * s[nb[k]];
+      f[i] = x;
+      gain[i] = 2 * s[i] * x;
+    }
+  }
+
+ private:
+  const IsingModel& m_;
+  double unit_;
+};
+
+/// Cheap xorshift bits for the order among equal gains (a search heuristic, not sampling).
+class TieCoin {
+ public:
+  explicit TieCoin(uint64_t seed) : c_(seed | 1) {}
+  bool operator()() {
+    c_ ^= c_ << 13;
+    c_ ^= c_ >> 7;
+    c_ ^= c_ << 17;
+    return (c_ & 1) != 0;
+  }
+
+ private:
+  uint64_t c_;
+};
 
 // Vertices bucketed by integer gain (doubly linked lists), so that the best admissible move is
 // found by walking up from the lowest non-empty bucket instead of scanning all N gains (the

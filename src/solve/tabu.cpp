@@ -23,38 +23,17 @@ TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, R
   const int32_t n = m.size();
   const auto off = m.graph().offsets();
   const auto nb = m.graph().neighbors();
-  const auto wd = m.graph().weights();
-  std::vector<G> w(wd.size()), f(n), gain(n);
-  for (size_t k = 0; k < wd.size(); ++k) w[k] = static_cast<G>(wd[k] / unit);
+  const UnitCouplings<G> units(m, unit);
+  const std::vector<G>& w = units.w;
+  std::vector<G> f(n), gain(n);
   const auto t0 = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-  auto rebuild = [&] {
-    for (int32_t i = 0; i < n; ++i) {
-      G x = static_cast<G>(m.field(i) / unit);
-      for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w[k] * s[nb[k]];
-      f[i] = x;
-      gain[i] = 2 * s[i] * x;  // energy change of flipping i, in units
-    }
-  };
+  auto rebuild = [&] { units.gains(s, f, gain); };
   rebuild();
-  // Integer gains in [-gmax, gmax] (units): buckets, when the range is modest.
-  int64_t gmax = 0;
-  if constexpr (std::is_integral_v<G>) {
-    for (int32_t i = 0; i < n; ++i) {
-      int64_t sum = static_cast<int64_t>(std::fabs(m.field(i) / unit));
-      for (int64_t k = off[i]; k < off[i + 1]; ++k) sum += std::llabs(static_cast<int64_t>(w[k]));
-      gmax = std::max(gmax, 2 * sum);
-    }
-  }
-  const bool use_buckets = std::is_integral_v<G> && gmax <= (int64_t{1} << 22);
+  const int64_t gmax = units.gmax;
+  const bool use_buckets = units.buckets_fit();
   std::unique_ptr<GainBuckets> buckets;
-  uint64_t coin = rng.next_u32() | 1;  // xorshift state for tie order (search heuristics only)
-  auto flip_coin = [&coin] {
-    coin ^= coin << 13;
-    coin ^= coin >> 7;
-    coin ^= coin << 17;
-    return (coin & 1) != 0;
-  };
+  TieCoin flip_coin(rng.next_u32());
   auto fill_buckets = [&] {
     buckets = std::make_unique<GainBuckets>(n, gmax);
     for (int32_t i = 0; i < n; ++i) buckets->insert(i, static_cast<int64_t>(gain[i]), flip_coin());
