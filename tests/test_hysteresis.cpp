@@ -47,6 +47,19 @@ TEST(Hysteresis, LoopIsOpenBelowTcAndClosesAboveAsTheRateGoesToZero) {
   EXPECT_EQ(hysteresis(m, o).loops[0].area.mean, hot.loops[0].area.mean);
   o.repeats = 1;
   EXPECT_THROW(hysteresis(m, o), InputError);
+  // A beta loop through T_c: cooling lags heating, the |m| loop is open at finite rate.
+  HysteresisOptions b;
+  b.parameter = "beta";
+  b.beta_from = 0.3;
+  b.beta_to = 0.6;
+  b.steps = 30;
+  b.sweeps_per_step = {1};
+  b.repeats = 8;
+  const HysteresisResult loop = hysteresis(m, b);
+  EXPECT_GT(loop.loops[0].area.mean, 3.0 * loop.loops[0].area.error);
+  EXPECT_TRUE(std::isnan(loop.loops[0].coercive_up.mean));
+  b.beta_to = 0.2;
+  EXPECT_THROW(hysteresis(m, b), InputError);
   o.repeats = 4;
   EXPECT_THROW(hysteresis(IsingModel::on_lattice(Lattice::square(8), 0.1), o), InputError);
 }

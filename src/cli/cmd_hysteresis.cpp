@@ -25,7 +25,7 @@ struct HysteresisFlags {
   GeometryFlags geo;
   double beta = 0.6, H = 1.0;
   int steps = 40, repeats = 8, threads = 2;
-  std::string rates = "10", algo = "metropolis", plot;
+  std::string rates = "10", algo = "metropolis", plot, beta_loop;
   uint64_t seed = 1;
   bool json = false, quiet = false;
 };
@@ -41,6 +41,13 @@ int run_hysteresis(const HysteresisFlags& f) {
   o.seed = f.seed;
   o.threads = f.threads;
   o.sweeps_per_step = parse_counts(f.rates, "--sweeps-per-step");
+  if (!f.beta_loop.empty()) {
+    const auto p = split(f.beta_loop, ':');
+    if (p.size() != 2) throw InputError("--beta-loop: expected A:B, got '" + f.beta_loop + "'");
+    o.parameter = "beta";
+    o.beta_from = parse_number(p[0], "--beta-loop");
+    o.beta_to = parse_number(p[1], "--beta-loop");
+  }
   ProgressLine line("hysteresis", f.quiet);
   o.progress = line.callback();
   const HysteresisResult r = hysteresis(g.model, o);
@@ -48,8 +55,8 @@ int run_hysteresis(const HysteresisFlags& f) {
   if (!f.plot.empty()) {
     PlotPanel p;
     p.title = g.description + ", beta = " + std::to_string(f.beta);
-    p.xlabel = "h";
-    p.ylabel = "m = M/N";
+    p.xlabel = o.parameter;
+    p.ylabel = o.parameter == "h" ? "m = M/N" : "|m|";
     for (const auto& L : r.loops) {
       PlotSeries s;
       s.label = std::to_string(L.sweeps_per_step) + " sweeps/step";
@@ -64,7 +71,9 @@ int run_hysteresis(const HysteresisFlags& f) {
     j["command"] = "hysteresis";
     j["model"] = g.description;
     j["beta"] = f.beta;
-    j["H"] = f.H;
+    j["parameter"] = o.parameter;
+    if (o.parameter == "h") j["H"] = f.H;
+    else j["beta_loop"] = {o.beta_from, o.beta_to};
     j["steps"] = f.steps;
     j["repeats"] = f.repeats;
     j["algo"] = f.algo;
@@ -83,20 +92,31 @@ int run_hysteresis(const HysteresisFlags& f) {
     std::printf("%s\n", j.dump(1).c_str());
     return 0;
   }
-  std::printf("# %s, beta = %g, h from %g to %g and back in %d steps, %s, %d repeats, %.1f s\n", g.description.c_str(),
-              f.beta, -f.H, f.H, f.steps, f.algo.c_str(), f.repeats, r.seconds);
-  std::printf("%14s %12s %24s %24s %24s\n", "sweeps/step", "dh/sweep", "loop area", "coercive field (up)",
-              "coercive field (down)");
-  for (const auto& L : r.loops)
-    std::printf("%14lld %12.3g %12.5f +- %-9.2g %12.5f +- %-9.2g %12.5f +- %-9.2g\n",
-                static_cast<long long>(L.sweeps_per_step), L.rate, L.area.mean, L.area.error, L.coercive_up.mean,
-                L.coercive_up.error, L.coercive_down.mean, L.coercive_down.error);
+  if (o.parameter == "h")
+    std::printf("# %s, beta = %g, h from %g to %g and back in %d steps, %s, %d repeats, %.1f s\n", g.description.c_str(),
+                f.beta, -f.H, f.H, f.steps, f.algo.c_str(), f.repeats, r.seconds);
+  else
+    std::printf("# %s, beta from %g to %g and back in %d steps (|m| loop), %s, %d repeats, %.1f s\n",
+                g.description.c_str(), o.beta_from, o.beta_to, f.steps, f.algo.c_str(), f.repeats, r.seconds);
+  if (o.parameter == "h") {
+    std::printf("%14s %12s %24s %24s %24s\n", "sweeps/step", "dh/sweep", "loop area", "coercive field (up)",
+                "coercive field (down)");
+    for (const auto& L : r.loops)
+      std::printf("%14lld %12.3g %12.5f +- %-9.2g %12.5f +- %-9.2g %12.5f +- %-9.2g\n",
+                  static_cast<long long>(L.sweeps_per_step), L.rate, L.area.mean, L.area.error, L.coercive_up.mean,
+                  L.coercive_up.error, L.coercive_down.mean, L.coercive_down.error);
+  } else {
+    std::printf("%14s %14s %24s\n", "sweeps/step", "dbeta/sweep", "loop area (|m| dbeta)");
+    for (const auto& L : r.loops)
+      std::printf("%14lld %14.3g %12.5f +- %-9.2g\n", static_cast<long long>(L.sweeps_per_step), L.rate, L.area.mean,
+                  L.area.error);
+  }
   if (std::isfinite(r.exponent.mean))
     std::printf("loop area ~ rate^alpha: alpha = %.4f +- %.4f\n", r.exponent.mean, r.exponent.error);
   std::fflush(stdout);
   for (const auto& L : r.loops)
     if (!std::isfinite(L.coercive_up.mean) || !std::isfinite(L.coercive_down.mean))
-      std::fprintf(stderr, "warning: at %lld sweeps/step the magnetisation did not reverse within +-%g in every repeat "
+      if (o.parameter == "h") std::fprintf(stderr, "warning: at %lld sweeps/step the magnetisation did not reverse within +-%g in every repeat "
                            "(coercive field nan): raise --H\n", static_cast<long long>(L.sweeps_per_step), f.H);
   return 0;
 }
@@ -203,6 +223,7 @@ void register_hysteresis(CLI::App& app, Action& run) {
     add_geometry_flags(cmd, f->geo, false);
     cmd->add_option("--beta", f->beta, "inverse temperature")->capture_default_str();
     cmd->add_option("--H", f->H, "field amplitude: h runs -H -> +H -> -H")->capture_default_str();
+    cmd->add_option("--beta-loop", f->beta_loop, "loop in beta instead: A:B runs A -> B -> A (cooling, heating), recording |m|");
     cmd->add_option("--steps", f->steps, "field values per branch")->capture_default_str();
     cmd->add_option("--sweeps-per-step", f->rates, "sweeps at each field value, one loop per value (e.g. 1,4,16)")
         ->capture_default_str();

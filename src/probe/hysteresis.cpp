@@ -89,9 +89,16 @@ double broken_bond_fraction(const IsingModel& m, std::span<const Spin> s) {
 
 HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (model.has_field()) throw InputError("hysteresis: the model already has a field; the sweep sets it");
-  if (!(o.beta > 0) || !std::isfinite(o.beta)) throw InputError("--beta must be finite and > 0");
-  if (!(o.field_max > 0) || !std::isfinite(o.field_max)) throw InputError("--H must be finite and > 0");
+  const bool beta_loop = o.parameter == "beta";
+  if (!beta_loop && o.parameter != "h") throw InputError("hysteresis: the parameter must be h or beta");
+  if (beta_loop) {
+    if (!(o.beta_from >= 0) || !(o.beta_to > o.beta_from) || !std::isfinite(o.beta_to))
+      throw InputError("--beta-loop A:B needs 0 <= A < B");
+  } else {
+    if (model.has_field()) throw InputError("hysteresis: the model already has a field; the sweep sets it");
+    if (!(o.beta > 0) || !std::isfinite(o.beta)) throw InputError("--beta must be finite and > 0");
+    if (!(o.field_max > 0) || !std::isfinite(o.field_max)) throw InputError("--H must be finite and > 0");
+  }
   if (o.steps < 3 || o.steps > 100000) throw InputError("--steps must be between 3 and 100000");
   if (o.repeats < 2) throw InputError("--repeats must be >= 2 (errors come from the spread over repeats)");
   if (o.sweeps_per_step.empty()) throw InputError("--sweeps-per-step: give at least one rate");
@@ -100,10 +107,12 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
   const int32_t n = model.size();
   // One model per field value (shared by the repeats).
   std::vector<double> grid(o.steps);
-  for (int k = 0; k < o.steps; ++k) grid[k] = -o.field_max + 2.0 * o.field_max * k / (o.steps - 1);
+  const double lo = beta_loop ? o.beta_from : -o.field_max, hi = beta_loop ? o.beta_to : o.field_max;
+  for (int k = 0; k < o.steps; ++k) grid[k] = lo + (hi - lo) * k / (o.steps - 1);
   std::vector<IsingModel> models;
-  for (double h : grid) models.emplace_back(model.graph(), std::vector<double>(n, h), model.offset());
-  make_move(o.algo, models[0], o.beta);
+  if (!beta_loop)
+    for (double h : grid) models.emplace_back(model.graph(), std::vector<double>(n, h), model.offset());
+  make_move(o.algo, beta_loop ? model : models[0], beta_loop ? o.beta_from : o.beta);
   const int R = o.repeats, rates = static_cast<int>(o.sweeps_per_step.size());
   // m[rate][repeat][point], points: up branch (steps) then down branch (steps).
   std::vector<std::vector<std::vector<double>>> m(rates, std::vector<std::vector<double>>(R));
@@ -111,14 +120,17 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
   parallel_tasks(rates * R, o.threads, [&](int task) {
     const int rate = task / R, rep = task % R;
     Rng rng(o.seed, static_cast<uint64_t>(task));
-    std::vector<Spin> s = cold_state(n, -1);  // saturated at -H
+    std::vector<Spin> s = beta_loop ? hot_state(n, rng) : cold_state(n, -1);  // h loops: saturated at -H
     auto& out = m[rate][rep];
+    std::unique_ptr<Move> move = beta_loop ? make_move(o.algo, model, o.beta_from) : nullptr;
     for (int branch = 0; branch < 2; ++branch)
       for (int k = 0; k < o.steps; ++k) {
         const int idx = branch == 0 ? k : o.steps - 1 - k;
-        auto move = make_move(o.algo, models[idx], o.beta);
+        if (beta_loop) move->set_beta(grid[idx]);
+        else move = make_move(o.algo, models[idx], o.beta);
         for (int64_t t = 0; t < o.sweeps_per_step[rate]; ++t) move->sweep(s, rng);
-        out.push_back(static_cast<double>(IsingModel::magnetization(s)) / n);
+        const double mag = static_cast<double>(IsingModel::magnetization(s)) / n;
+        out.push_back(beta_loop ? std::fabs(mag) : mag);
       }
     if (o.progress) o.progress(static_cast<double>(++done) / (rates * R));
   });
@@ -127,7 +139,7 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
   for (int rate = 0; rate < rates; ++rate) {
     HysteresisLoop L;
     L.sweeps_per_step = o.sweeps_per_step[rate];
-    L.rate = 2.0 * o.field_max / ((o.steps - 1) * static_cast<double>(L.sweeps_per_step));
+    L.rate = (hi - lo) / ((o.steps - 1) * static_cast<double>(L.sweeps_per_step));
     for (int k = 0; k < o.steps; ++k) L.field.push_back(grid[k]);
     for (int k = 0; k < o.steps; ++k) L.field.push_back(grid[o.steps - 1 - k]);
     std::vector<double> areas, cu, cd;
@@ -141,8 +153,8 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
         a += 0.5 * ((dn0 - up0) + (dn1 - up1)) * (grid[k + 1] - grid[k]);
       }
       areas.push_back(a);
-      cu.push_back(crossing(L.field, v, 0, o.steps, true));
-      cd.push_back(crossing(L.field, v, o.steps, 2 * o.steps, false));
+      cu.push_back(beta_loop ? NAN : crossing(L.field, v, 0, o.steps, true));
+      cd.push_back(beta_loop ? NAN : crossing(L.field, v, o.steps, 2 * o.steps, false));
     }
     for (size_t p = 0; p < L.field.size(); ++p) {
       std::vector<double> col;

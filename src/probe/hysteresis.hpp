@@ -16,8 +16,12 @@ namespace spinlab {
 
 struct HysteresisOptions {
   std::string algo = "metropolis";  // single-spin dynamics (cluster moves have no coercivity)
+  /// "h": the field runs -H -> +H -> -H at beta, recording m; "beta": beta runs beta_from ->
+  /// beta_to -> beta_from (cooling, then heating) at the model's own field, recording |m|.
+  std::string parameter = "h";
   double beta = 0.6;
-  double field_max = 1.0;  // H: the field runs -H -> +H -> -H
+  double field_max = 1.0;  // H
+  double beta_from = 0.3, beta_to = 0.6;
   int steps = 40;          // field values per branch
   std::vector<int64_t> sweeps_per_step{10};  // one loop per rate (dh per sweep = 2H / (steps sweeps))
   int repeats = 8;
@@ -28,11 +32,11 @@ struct HysteresisOptions {
 
 struct HysteresisLoop {
   int64_t sweeps_per_step = 0;
-  double rate = 0;                     // |dh| per sweep
-  std::vector<double> field;           // up branch then down branch
-  std::vector<Estimate> magnetization; // m = M/N after the step's sweeps, over repeats
-  Estimate area;                       // loop area (closed integral of m dh), over repeats
-  Estimate coercive_up, coercive_down; // fields where m crosses 0 on each branch
+  double rate = 0;                     // |d parameter| per sweep
+  std::vector<double> field;           // the parameter: outgoing branch then return branch
+  std::vector<Estimate> magnetization; // m = M/N (beta loops: |m|) after the step's sweeps, over repeats
+  Estimate area;                       // integral of (return - outgoing branch) d parameter, over repeats
+  Estimate coercive_up, coercive_down; // h loops: fields where m crosses 0 on each branch
 };
 
 struct HysteresisResult {
@@ -43,7 +47,8 @@ struct HysteresisResult {
   double seconds = 0;
 };
 
-/// The model's couplings with a uniform field added; the model must have no field of its own.
+/// h loops: the model's couplings with a uniform field added (the model must have no field of
+/// its own), from the saturated state m = -1. beta loops: the model as it is, from a random state.
 HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& options);
 
 struct QuenchOptions {
