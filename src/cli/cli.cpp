@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
   register_hysteresis(app, action);
   register_ews(app, action);
   register_ramp(app, action);
+  register_detect(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

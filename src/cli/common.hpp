@@ -102,5 +102,6 @@ void register_infer(CLI::App& app, Action& run);
 void register_hysteresis(CLI::App& app, Action& run);
 void register_ews(CLI::App& app, Action& run);
 void register_ramp(CLI::App& app, Action& run);
+void register_detect(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli
