@@ -41,16 +41,7 @@ grep -q "transition estimate: beta = " "$tmp/t.txt" && grep -q "Onsager beta_c =
   || { echo "FAIL: detect cubic"; fail=1; }
 $PY -c 'import json,sys; j=json.load(open(sys.argv[1])); assert "beta_c" not in j and "local_u6" in j["features"]' \
   "$tmp/c.json" || { echo "FAIL: cubic JSON"; fail=1; }
-expect_error() {
-  local pattern="$1"; shift
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$tmp/err"; then
-    echo "FAIL: spinlab $* -> rc=$rc, stderr: $(head -c 300 "$tmp/err")"; fail=1
-  else
-    echo "ok: spinlab $* -> $(head -n1 "$tmp/err")"
-  fi
-}
+. "$2/tests/lib/expect_error.sh"
 expect_error "--beta" detect --lattice square --L 8
 expect_error "--beta" detect --lattice square --L 8 --beta 0.3,0.4
 expect_error "--beta" detect --lattice square --L 8 --beta 0.3:0.6:2
