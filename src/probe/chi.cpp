@@ -5,6 +5,7 @@
 // handed to the threads in any order and merged in a fixed one, so results do not depend on
 // the thread count.
 #include "probe/chi.hpp"
+#include "probe/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -27,30 +28,8 @@ struct ChainOutput {
   std::vector<ChiAccumulator> snapshots;  // at the per-chain trace points
 };
 
-class Progress {
- public:
-  Progress(int64_t total, const std::function<void(double)>& cb) : total_(total), cb_(cb), last_(Clock::now()) {}
-  void add(int64_t k) {
-    const int64_t d = done_ += k;
-    if (!cb_) return;
-    std::unique_lock lock(mu_, std::try_to_lock);
-    if (lock.owns_lock() && Clock::now() - last_ > std::chrono::milliseconds(250)) {
-      last_ = Clock::now();
-      cb_(static_cast<double>(d) / static_cast<double>(std::max<int64_t>(total_, 1)));
-    }
-  }
-  int64_t done() const { return done_; }
-
- private:
-  int64_t total_;
-  const std::function<void(double)>& cb_;
-  std::atomic<int64_t> done_{0};
-  std::mutex mu_;
-  Clock::time_point last_;
-};
-
 ChainOutput run_chain(const IsingModel& sampled, const IsingModel& base, const ChiOptions& o, int chain,
-                      int64_t measurements, const std::vector<int64_t>& snapshot_at, Progress& progress) {
+                      int64_t measurements, const std::vector<int64_t>& snapshot_at, ProgressCounter& progress) {
   const int32_t n = sampled.size();
   Rng rng(o.seed, static_cast<uint64_t>(chain));
   std::vector<Spin> s;
@@ -146,28 +125,13 @@ ChiResult measure_chi(const IsingModel& model, const ChiOptions& o) {
 
   const int tasks = runs * o.chains;
   std::vector<ChainOutput> out(static_cast<size_t>(tasks));
-  Progress progress(static_cast<int64_t>(tasks) * (o.therm + measurements * o.measure_every), o.progress);
-  std::atomic<int> next{0};
-  std::mutex error_mu;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (int t = next++; t < tasks; t = next++) {
-      const int run = t / o.chains, chain = t % o.chains;
-      try {
-        const IsingModel& sampled = run == 0 ? model : perturbed[static_cast<size_t>(run - 1)];
-        out[static_cast<size_t>(t)] = run_chain(sampled, model, o, chain, measurements,
-                                                run == 0 ? snapshot_at : std::vector<int64_t>{}, progress);
-      } catch (...) {
-        std::lock_guard lock(error_mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < std::min(o.threads, tasks); ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
+  ProgressCounter progress(static_cast<double>(tasks) * static_cast<double>(o.therm + measurements * o.measure_every), o.progress);
+  parallel_tasks(tasks, o.threads, [&](int t) {
+    const int run = t / o.chains, chain = t % o.chains;
+    const IsingModel& sampled = run == 0 ? model : perturbed[static_cast<size_t>(run - 1)];
+    out[static_cast<size_t>(t)] =
+        run_chain(sampled, model, o, chain, measurements, run == 0 ? snapshot_at : std::vector<int64_t>{}, progress);
+  });
 
   auto merged = [&](int run) {
     ChiAccumulator acc = out[static_cast<size_t>(run * o.chains)].acc;

@@ -3,6 +3,7 @@
 // tasks are handed to the threads in any order and their results stored by index, so nothing
 // depends on the thread count.
 #include "probe/detect.hpp"
+#include "probe/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -22,50 +23,6 @@ namespace spinlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Runs tasks 0..count-1 on `threads` threads (each task deterministic on its own).
-void parallel_tasks(int count, int threads, const std::function<void(int)>& task) {
-  std::atomic<int> next{0};
-  std::mutex mu;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (int t = next++; t < count; t = next++) {
-      try {
-        task(t);
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < std::min(threads, count); ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
-
-class Progress {
- public:
-  Progress(double total, const std::function<void(double)>& cb) : total_(std::max(total, 1.0)), cb_(cb), last_(Clock::now()) {}
-  void add(int64_t k) {
-    const int64_t d = done_ += k;
-    if (!cb_) return;
-    std::unique_lock lock(mu_, std::try_to_lock);
-    if (lock.owns_lock() && Clock::now() - last_ > std::chrono::milliseconds(250)) {
-      last_ = Clock::now();
-      cb_(std::min(1.0, static_cast<double>(d) / total_));
-    }
-  }
-  int64_t done() const { return done_; }
-
- private:
-  double total_;
-  const std::function<void(double)>& cb_;
-  std::atomic<int64_t> done_{0};
-  std::mutex mu_;
-  Clock::time_point last_;
-};
 
 double xlogx_ratio(double a, double m) { return a > 0.0 ? a * std::log(a / m) : 0.0; }
 
@@ -201,7 +158,7 @@ DetectResult detect_transition(const IsingModel& model, const DetectOptions& o) 
   std::vector<std::vector<double>> feat(nb);
   const double per_beta = static_cast<double>(o.therm + o.samples * o.measure_every);
   // The bootstrap counts as 5% of the work for the progress line.
-  Progress progress(per_beta * static_cast<double>(nb) / 0.95, o.progress);
+  ProgressCounter progress(per_beta * static_cast<double>(nb) / 0.95, o.progress);
   std::vector<std::string> algo_name(nb);
   parallel_tasks(static_cast<int>(nb), o.threads, [&](int task) {
     const size_t k = static_cast<size_t>(task);

@@ -1,4 +1,5 @@
 #include "probe/hysteresis.hpp"
+#include "probe/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -25,28 +26,6 @@ Estimate over_repeats(const std::vector<double>& v) {
   e.error = v.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
   e.n_eff = n;
   return e;
-}
-
-// Runs tasks 0..count-1 on `threads` threads (each task deterministic on its own).
-void parallel_tasks(int count, int threads, const std::function<void(int)>& task) {
-  std::atomic<int> next{0};
-  std::mutex mu;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (int t = next++; t < count; t = next++) {
-      try {
-        task(t);
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < std::min(threads, count); ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
 }
 
 // Field value where m crosses 0 going from index a to b (linear interpolation), NaN if never.

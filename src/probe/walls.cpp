@@ -1,4 +1,5 @@
 #include "probe/walls.hpp"
+#include "probe/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -63,52 +64,27 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
   std::vector<LocalPatternCounts> counts;
   for (int c = 0; c < o.chains; ++c) counts.emplace_back(model.size(), pairs, B);
 
-  std::atomic<int64_t> done{0};
-  const int64_t total = static_cast<int64_t>(o.chains) * (o.therm + measurements * o.measure_every);
-  std::mutex mu;
-  auto last = std::chrono::steady_clock::now();
-  auto report = [&](int64_t k) {
-    const int64_t d = done += k;
-    if (!o.progress) return;
-    std::unique_lock lock(mu, std::try_to_lock);
-    if (lock.owns_lock() && std::chrono::steady_clock::now() - last > std::chrono::milliseconds(250)) {
-      last = std::chrono::steady_clock::now();
-      o.progress(static_cast<double>(d) / static_cast<double>(total));
+  ProgressCounter progress(static_cast<double>(o.chains) * static_cast<double>(o.therm + measurements * o.measure_every),
+                           o.progress);
+  parallel_tasks(o.chains, o.threads, [&](int c) {
+    Rng rng(o.seed, static_cast<uint64_t>(c));
+    std::vector<Spin> s = o.init == InitialState::Up     ? cold_state(model.size(), 1)
+                          : o.init == InitialState::Down ? cold_state(model.size(), -1)
+                                                         : hot_state(model.size(), rng);
+    auto move = make_move(o.algo, model, o.beta);
+    for (int64_t t = 0; t < o.therm; ++t) {
+      move->sweep(s, rng);
+      if ((t & 63) == 63) progress.add(64);
     }
-  };
-  std::atomic<int> next{0};
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (int c = next++; c < o.chains; c = next++) {
-      try {
-        Rng rng(o.seed, static_cast<uint64_t>(c));
-        std::vector<Spin> s = o.init == InitialState::Up     ? cold_state(model.size(), 1)
-                              : o.init == InitialState::Down ? cold_state(model.size(), -1)
-                                                             : hot_state(model.size(), rng);
-        auto move = make_move(o.algo, model, o.beta);
-        for (int64_t t = 0; t < o.therm; ++t) {
-          move->sweep(s, rng);
-          if ((t & 63) == 63) report(64);
-        }
-        move->end_thermalization(s, rng);
-        // The black box ends here: only configurations reach the counts.
-        for (int64_t m = 0; m < measurements; ++m) {
-          for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
-          const int block = c * o.blocks_per_chain + static_cast<int>(m * o.blocks_per_chain / measurements);
-          counts[c].add(s, block);
-          if ((m & 63) == 63) report(64 * o.measure_every);
-        }
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-      }
+    move->end_thermalization(s, rng);
+    // The black box ends here: only configurations reach the counts.
+    for (int64_t m = 0; m < measurements; ++m) {
+      for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
+      const int block = c * o.blocks_per_chain + static_cast<int>(m * o.blocks_per_chain / measurements);
+      counts[c].add(s, block);
+      if ((m & 63) == 63) progress.add(64 * o.measure_every);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int k = 1; k < std::min(o.threads, o.chains); ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
+  });
   for (int c = 1; c < o.chains; ++c) counts[0].merge(counts[c]);
   const PseudoLikelihoodResult fit = fit_pseudolikelihood(counts[0], o.fit);
 
