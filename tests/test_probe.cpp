@@ -356,6 +356,11 @@ TEST(Walls, InfersTheWallOfA24Box) {
   EXPECT_EQ(r.false_positives, 0);
   EXPECT_EQ(r.undecided, 0);
   EXPECT_NEAR(r.typical_coupling, 0.44, 0.01);
+  // The independent spectroscopy method agrees.
+  EXPECT_EQ(r.walls_by_correlation, std::vector<std::string>{"y=10,x=4:20"});
+  EXPECT_EQ(r.correlation_true_positives, 16);
+  EXPECT_EQ(r.correlation_false_positives, 0);
+  EXPECT_EQ(r.methods_disagree, 0);
   // Honest about too few data: with 40 configurations some bonds stay undecided.
   o.sweeps = 40;
   o.blocks_per_chain = 4;

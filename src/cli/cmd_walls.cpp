@@ -108,6 +108,17 @@ int run_walls(const WallsFlags& f) {
     j["false_positives"] = r.false_positives;
     j["false_negatives"] = r.false_negatives;
     j["newton_failures"] = r.newton_failures;
+    // The independent spectroscopy verdicts (Pearson correlation of each bond's two spins).
+    j["spectroscopy"] = {{"walls", r.walls_by_correlation},
+                         {"typical_correlation", r.typical_correlation},
+                         {"threshold_correlation", 0.5 * r.typical_correlation},
+                         {"missing_bonds", r.missing_by_correlation},
+                         {"undecided_bonds", r.undecided_by_correlation},
+                         {"precision", r.correlation_precision},
+                         {"recall", r.correlation_recall},
+                         {"false_positives", r.correlation_false_positives},
+                         {"false_negatives", r.correlation_false_negatives}};
+    j["methods_disagree"] = r.methods_disagree;
     j["seconds"] = r.seconds;
     std::printf("%s\n", j.dump(1).c_str());
     return 0;
@@ -124,6 +135,11 @@ int run_walls(const WallsFlags& f) {
   std::printf("%s\n", g.true_walls.empty() ? " (none)" : "");
   std::printf("precision %.4f (%d of %zu), recall %.4f (%d of %d)\n", r.precision, r.true_positives, r.missing.size(),
               r.recall, r.true_positives, r.true_missing);
+  std::printf("spectroscopy (pair correlations, typical %.4f): walls", r.typical_correlation);
+  for (const auto& w : r.walls_by_correlation) std::printf(" %s", w.c_str());
+  std::printf("%s; precision %.4f, recall %.4f, undecided %d; the two methods disagree on %d bonds\n",
+              r.walls_by_correlation.empty() ? " (none)" : "", r.correlation_precision, r.correlation_recall,
+              r.undecided_by_correlation, r.methods_disagree);
   double worst = 1.0;
   for (const auto& v : r.bonds) worst = std::min(worst, v.confidence);
   std::printf("lowest per-bond confidence %.6f\n", worst);
@@ -137,7 +153,8 @@ void register_walls(CLI::App& app, Action& run) {
   cmd->footer(
       "Samples the model as a black box, fits every nearest-neighbour coupling beta J by pseudo-likelihood from the\n"
       "configurations (pattern counts, jackknife errors over blocks), calls a bond missing when its coupling is below\n"
-      "half the typical one, and merges the missing bonds into straight walls.\n"
+      "half the typical one, and merges the missing bonds into straight walls. Independently, single-site\n"
+      "spectroscopy calls a bond missing when the correlation of its two spins is below half the typical one.\n"
       "Example: spinlab walls --preset chambers --beta 0.44 --sweeps 100000 --seed 1 --json");
   auto f = std::make_shared<WallsFlags>();
   add_geometry_flags(cmd, f->geo, false);

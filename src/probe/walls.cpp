@@ -63,6 +63,9 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
   const int B = o.blocks_per_chain * o.chains;
   std::vector<LocalPatternCounts> counts;
   for (int c = 0; c < o.chains; ++c) counts.emplace_back(model.size(), pairs, B);
+  // Spectroscopy sums per jackknife block: sum of s_a s_b per bond and of s_i per site.
+  const size_t nbond = pairs.size(), nsite = static_cast<size_t>(model.size());
+  std::vector<std::vector<int64_t>> pair_sum(B, std::vector<int64_t>(nbond, 0)), site_sum(B, std::vector<int64_t>(nsite, 0));
 
   ProgressCounter progress(static_cast<double>(o.chains) * static_cast<double>(o.therm + measurements * o.measure_every),
                            o.progress);
@@ -82,6 +85,10 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
       for (int64_t t = 0; t < o.measure_every; ++t) move->sweep(s, rng);
       const int block = c * o.blocks_per_chain + static_cast<int>(m * o.blocks_per_chain / measurements);
       counts[c].add(s, block);
+      auto& ps = pair_sum[block];
+      auto& ss = site_sum[block];
+      for (size_t k = 0; k < nbond; ++k) ps[k] += s[pairs[k].a] * s[pairs[k].b];
+      for (size_t i = 0; i < nsite; ++i) ss[i] += s[i];
       if ((m & 63) == 63) progress.add(64 * o.measure_every);
     }
   });
@@ -92,42 +99,113 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
   r.algo = make_move(o.algo, model, o.beta)->name();
   r.samples = fit.samples;
   r.newton_failures = fit.newton_failures;
-  std::vector<double> values;
-  for (const auto& c : fit.couplings) values.push_back(c.coupling.mean);
-  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
-  r.typical_coupling = values.empty() ? 0.0 : values[values.size() / 2];
-  r.threshold = 0.5 * r.typical_coupling;
+  // Pearson correlation of each bond's spins, with the jackknife over the blocks (s^2 = 1).
+  const std::vector<int64_t>& block_n = counts[0].block_samples;  // all chains, merged above
+  std::vector<Estimate> correlation(nbond);
+  {
+    std::vector<int64_t> tp(nbond, 0), ts(nsite, 0);
+    int64_t tn = 0;
+    for (int b = 0; b < B; ++b) {
+      tn += block_n[b];
+      for (size_t k = 0; k < nbond; ++k) tp[k] += pair_sum[b][k];
+      for (size_t i = 0; i < nsite; ++i) ts[i] += site_sum[b][i];
+    }
+    auto pearson = [](double sab, double sa, double sb, double n) {
+      const double ma = sa / n, mb = sb / n, va = 1.0 - ma * ma, vb = 1.0 - mb * mb;
+      return va > 0 && vb > 0 ? (sab / n - ma * mb) / std::sqrt(va * vb) : 0.0;
+    };
+    for (size_t k = 0; k < nbond; ++k) {
+      const int32_t a = pairs[k].a, bb = pairs[k].b;
+      const double full = pearson(double(tp[k]), double(ts[a]), double(ts[bb]), double(tn));
+      std::vector<double> loo(B);
+      double mean = 0;
+      for (int b = 0; b < B; ++b) {
+        loo[b] = pearson(double(tp[k] - pair_sum[b][k]), double(ts[a] - site_sum[b][a]), double(ts[bb] - site_sum[b][bb]),
+                         double(tn - block_n[b]));
+        mean += loo[b];
+      }
+      mean /= B;
+      double var = 0;
+      for (double x : loo) var += (x - mean) * (x - mean);
+      Estimate e;
+      e.mean = B * full - (B - 1) * mean;
+      e.error = std::sqrt(var * (B - 1) / B);
+      e.n_eff = static_cast<double>(tn);
+      correlation[k] = e;
+    }
+  }
+  // A verdict per bond: below half the typical (median) value = missing.
+  struct Verdicts {
+    double typical = 0, threshold = 0;
+    std::vector<char> missing, decided;
+    std::vector<double> confidence;
+    int undecided = 0;
+  };
+  auto classify = [&](const std::vector<Estimate>& x) {
+    Verdicts v;
+    std::vector<double> values;
+    for (const auto& e : x) values.push_back(e.mean);
+    std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+    v.typical = values.empty() ? 0.0 : values[values.size() / 2];
+    v.threshold = 0.5 * v.typical;
+    for (const auto& e : x) {
+      const double side = (e.mean - v.threshold) * (v.typical >= 0 ? 1.0 : -1.0);
+      const double z = e.error > 0 ? std::fabs(side) / e.error : INFINITY;
+      v.missing.push_back(side < 0);
+      v.decided.push_back(z >= o.decide_sigma);
+      v.confidence.push_back(0.5 * std::erfc(-z / std::sqrt(2.0)));
+      if (z < o.decide_sigma) ++v.undecided;
+    }
+    return v;
+  };
+  std::vector<Estimate> couplings;
+  for (const auto& c : fit.couplings) couplings.push_back(c.coupling);
+  const Verdicts by_J = classify(couplings), by_r = classify(correlation);
+  r.typical_coupling = by_J.typical;
+  r.threshold = by_J.threshold;
+  r.undecided = by_J.undecided;
+  r.typical_correlation = by_r.typical;
+  r.undecided_by_correlation = by_r.undecided;
   std::set<std::pair<int32_t, int>> truth;
   for (const auto& b : lat->removed_bonds()) truth.insert({b.site, b.dir});
   r.true_missing = static_cast<int>(truth.size());
-  std::vector<Lattice::BondRef> called;
+  std::vector<Lattice::BondRef> called, called_r;
   for (size_t k = 0; k < possible.size(); ++k) {
     BondVerdict v;
     v.bond = possible[k];
     v.from = lat->coords(possible[k].site);
     v.to = lat->coords(pairs[k].b);
-    v.coupling = fit.couplings[k].coupling;
-    // Which side of the threshold, in the direction of the typical coupling's sign.
-    const double side = (v.coupling.mean - r.threshold) * (r.typical_coupling >= 0 ? 1.0 : -1.0);
-    v.missing = side < 0;
-    const double z = v.coupling.error > 0 ? std::fabs(side) / v.coupling.error : INFINITY;
-    v.decided = z >= o.decide_sigma;
-    v.confidence = 0.5 * std::erfc(-z / std::sqrt(2.0));
-    if (!v.decided) ++r.undecided;
+    v.coupling = couplings[k];
+    v.correlation = correlation[k];
+    v.missing = by_J.missing[k];
+    v.decided = by_J.decided[k];
+    v.confidence = by_J.confidence[k];
+    v.missing_by_correlation = by_r.missing[k];
     const bool is_missing = truth.count({v.bond.site, v.bond.dir}) > 0;
     if (v.missing) {
       called.push_back(v.bond);
       r.missing.push_back(v);
-      if (is_missing) ++r.true_positives;
-      else ++r.false_positives;
+      (is_missing ? r.true_positives : r.false_positives)++;
     } else if (is_missing) {
       ++r.false_negatives;
     }
+    if (v.missing_by_correlation) {
+      called_r.push_back(v.bond);
+      ++r.missing_by_correlation;
+      (is_missing ? r.correlation_true_positives : r.correlation_false_positives)++;
+    } else if (is_missing) {
+      ++r.correlation_false_negatives;
+    }
+    if (v.missing != v.missing_by_correlation) ++r.methods_disagree;
     r.bonds.push_back(v);
   }
   r.walls = merge_walls(*lat, called);
+  r.walls_by_correlation = merge_walls(*lat, called_r);
   r.precision = r.missing.empty() ? 1.0 : static_cast<double>(r.true_positives) / static_cast<double>(r.missing.size());
   r.recall = r.true_missing == 0 ? 1.0 : static_cast<double>(r.true_positives) / r.true_missing;
+  r.correlation_precision =
+      r.missing_by_correlation == 0 ? 1.0 : static_cast<double>(r.correlation_true_positives) / r.missing_by_correlation;
+  r.correlation_recall = r.true_missing == 0 ? 1.0 : static_cast<double>(r.correlation_true_positives) / r.true_missing;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

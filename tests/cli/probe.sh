@@ -56,6 +56,9 @@ assert d["precision"] == 1 and d["recall"] == 1 and len(d["missing_bonds"]) == 1
 assert d["missing_bonds"][0] == [[7, 0], [8, 0]], d["missing_bonds"][0]
 assert all(m["decided"] and m["confidence"] > 0.999 for m in d["missing_bond_details"])
 assert abs(d["typical_beta_J"] - 0.44) < 0.02 and d["undecided_bonds"] == []
+sp = d["spectroscopy"]
+assert sorted(sp["walls"]) == ["x=8,y=0:10", "y=12,x=2:6"] and sp["precision"] == 1 and sp["recall"] == 1, sp
+assert d["methods_disagree"] == 0
 print("walls JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/walls.svg" || { echo "FAIL: no walls SVG"; fail=1; }
