@@ -60,6 +60,22 @@ TEST(Hysteresis, LoopIsOpenBelowTcAndClosesAboveAsTheRateGoesToZero) {
   EXPECT_TRUE(std::isnan(loop.loops[0].coercive_up.mean));
   b.beta_to = 0.2;
   EXPECT_THROW(hysteresis(m, b), InputError);
+  // Antagonistic couplings on a ferromagnet: adding them destroys order more slowly than
+  // removing them restores it at finite rate, so the return branch lies below (negative area);
+  // the loop narrows as the rate falls.
+  HysteresisOptions a;
+  a.parameter = "antagonistic";
+  a.antagonistic_max = 0.5;
+  a.beta = 0.6;
+  a.steps = 26;
+  a.sweeps_per_step = {1, 16};
+  a.repeats = 8;
+  const HysteresisResult ant = hysteresis(m, a);
+  EXPECT_LT(ant.loops[0].area.mean, -4.0 * ant.loops[0].area.error);
+  EXPECT_GT(ant.loops[1].area.mean, ant.loops[0].area.mean);
+  EXPECT_NEAR(ant.loops[0].magnetization[0].mean, 1.0, 0.05);  // all ties friendly: ordered
+  a.antagonistic_max = 1.5;
+  EXPECT_THROW(hysteresis(m, a), InputError);
   o.repeats = 4;
   EXPECT_THROW(hysteresis(IsingModel::on_lattice(Lattice::square(8), 0.1), o), InputError);
 }

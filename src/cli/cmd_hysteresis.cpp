@@ -26,6 +26,7 @@ struct HysteresisFlags {
   double beta = 0.6, H = 1.0;
   int steps = 40, repeats = 8, threads = 2;
   std::string rates = "10", algo = "metropolis", plot, beta_loop;
+  double antagonistic = 0.0;
   uint64_t seed = 1;
   bool json = false, quiet = false;
 };
@@ -48,6 +49,11 @@ int run_hysteresis(const HysteresisFlags& f) {
     o.beta_from = parse_number(p[0], "--beta-loop");
     o.beta_to = parse_number(p[1], "--beta-loop");
   }
+  if (f.antagonistic != 0.0) {
+    if (!f.beta_loop.empty()) throw InputError("give --beta-loop or --antagonistic-loop, not both");
+    o.parameter = "antagonistic";
+    o.antagonistic_max = f.antagonistic;
+  }
   ProgressLine line("hysteresis", f.quiet);
   o.progress = line.callback();
   const HysteresisResult r = hysteresis(g.model, o);
@@ -57,6 +63,7 @@ int run_hysteresis(const HysteresisFlags& f) {
     p.title = g.description + ", beta = " + std::to_string(f.beta);
     p.xlabel = o.parameter;
     p.ylabel = o.parameter == "h" ? "m = M/N" : "|m|";
+    if (o.parameter == "antagonistic") p.xlabel = "fraction of antagonistic couplings";
     for (const auto& L : r.loops) {
       PlotSeries s;
       s.label = std::to_string(L.sweeps_per_step) + " sweeps/step";
@@ -73,7 +80,8 @@ int run_hysteresis(const HysteresisFlags& f) {
     j["beta"] = f.beta;
     j["parameter"] = o.parameter;
     if (o.parameter == "h") j["H"] = f.H;
-    else j["beta_loop"] = {o.beta_from, o.beta_to};
+    else if (o.parameter == "beta") j["beta_loop"] = {o.beta_from, o.beta_to};
+    else j["antagonistic_max"] = o.antagonistic_max;
     j["steps"] = f.steps;
     j["repeats"] = f.repeats;
     j["algo"] = f.algo;
@@ -95,9 +103,13 @@ int run_hysteresis(const HysteresisFlags& f) {
   if (o.parameter == "h")
     std::printf("# %s, beta = %g, h from %g to %g and back in %d steps, %s, %d repeats, %.1f s\n", g.description.c_str(),
                 f.beta, -f.H, f.H, f.steps, f.algo.c_str(), f.repeats, r.seconds);
-  else
+  else if (o.parameter == "beta")
     std::printf("# %s, beta from %g to %g and back in %d steps (|m| loop), %s, %d repeats, %.1f s\n",
                 g.description.c_str(), o.beta_from, o.beta_to, f.steps, f.algo.c_str(), f.repeats, r.seconds);
+  else
+    std::printf("# %s, beta = %g, antagonistic fraction from 0 to %g and back in %d steps (|m| loop), %s, %d repeats, "
+                "%.1f s\n",
+                g.description.c_str(), f.beta, o.antagonistic_max, f.steps, f.algo.c_str(), f.repeats, r.seconds);
   if (o.parameter == "h") {
     std::printf("%14s %12s %24s %24s %24s\n", "sweeps/step", "dh/sweep", "loop area", "coercive field (up)",
                 "coercive field (down)");
@@ -106,7 +118,7 @@ int run_hysteresis(const HysteresisFlags& f) {
                   static_cast<long long>(L.sweeps_per_step), L.rate, L.area.mean, L.area.error, L.coercive_up.mean,
                   L.coercive_up.error, L.coercive_down.mean, L.coercive_down.error);
   } else {
-    std::printf("%14s %14s %24s\n", "sweeps/step", "dbeta/sweep", "loop area (|m| dbeta)");
+    std::printf("%14s %14s %24s\n", "sweeps/step", "d(param)/sweep", "loop area (|m| dparam)");
     for (const auto& L : r.loops)
       std::printf("%14lld %14.3g %12.5f +- %-9.2g\n", static_cast<long long>(L.sweeps_per_step), L.rate, L.area.mean,
                   L.area.error);
@@ -223,6 +235,8 @@ void register_hysteresis(CLI::App& app, Action& run) {
     add_geometry_flags(cmd, f->geo, false);
     cmd->add_option("--beta", f->beta, "inverse temperature")->capture_default_str();
     cmd->add_option("--H", f->H, "field amplitude: h runs -H -> +H -> -H")->capture_default_str();
+    cmd->add_option("--antagonistic-loop", f->antagonistic,
+                    "loop in the fraction of sign-flipped couplings instead: 0 -> F -> 0 at --beta, recording |m|");
     cmd->add_option("--beta-loop", f->beta_loop, "loop in beta instead: A:B runs A -> B -> A (cooling, heating), recording |m|");
     cmd->add_option("--steps", f->steps, "field values per branch")->capture_default_str();
     cmd->add_option("--sweeps-per-step", f->rates, "sweeps at each field value, one loop per value (e.g. 1,4,16)")

@@ -68,9 +68,15 @@ double broken_bond_fraction(const IsingModel& m, std::span<const Spin> s) {
 
 HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  const bool antagonistic = o.parameter == "antagonistic";
   const bool beta_loop = o.parameter == "beta";
-  if (!beta_loop && o.parameter != "h") throw InputError("hysteresis: the parameter must be h or beta");
-  if (beta_loop) {
+  const bool abs_m = beta_loop || antagonistic;  // loops of |m| (no field picks a sign)
+  if (!beta_loop && !antagonistic && o.parameter != "h")
+    throw InputError("hysteresis: the parameter must be h, beta or antagonistic");
+  if (antagonistic) {
+    if (!(o.antagonistic_max > 0 && o.antagonistic_max <= 1)) throw InputError("--antagonistic-loop F needs 0 < F <= 1");
+    if (!(o.beta > 0) || !std::isfinite(o.beta)) throw InputError("--beta must be finite and > 0");
+  } else if (beta_loop) {
     if (!(o.beta_from >= 0) || !(o.beta_to > o.beta_from) || !std::isfinite(o.beta_to))
       throw InputError("--beta-loop A:B needs 0 <= A < B");
   } else {
@@ -86,11 +92,25 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
   const int32_t n = model.size();
   // One model per field value (shared by the repeats).
   std::vector<double> grid(o.steps);
-  const double lo = beta_loop ? o.beta_from : -o.field_max, hi = beta_loop ? o.beta_to : o.field_max;
+  const double lo = beta_loop ? o.beta_from : antagonistic ? 0.0 : -o.field_max;
+  const double hi = beta_loop ? o.beta_to : antagonistic ? o.antagonistic_max : o.field_max;
   for (int k = 0; k < o.steps; ++k) grid[k] = lo + (hi - lo) * k / (o.steps - 1);
   std::vector<IsingModel> models;
-  if (!beta_loop)
+  if (antagonistic) {
+    const auto edges = model.graph().edges();
+    std::vector<double> u(edges.size());
+    Rng order(o.seed, uint64_t{1} << 40);  // the quenched order, apart from the chains' streams
+    for (auto& x : u) x = order.uniform();
+    const std::vector<double> fields(model.fields().begin(), model.fields().end());
+    for (double f : grid) {
+      std::vector<Edge> e(edges.begin(), edges.end());
+      for (size_t k = 0; k < e.size(); ++k)
+        if (u[k] < f) e[k].w = -e[k].w;
+      models.emplace_back(Graph::from_edges(n, e), fields, model.offset());
+    }
+  } else if (!beta_loop) {
     for (double h : grid) models.emplace_back(model.graph(), std::vector<double>(n, h), model.offset());
+  }
   make_move(o.algo, beta_loop ? model : models[0], beta_loop ? o.beta_from : o.beta);
   const int R = o.repeats, rates = static_cast<int>(o.sweeps_per_step.size());
   // m[rate][repeat][point], points: up branch (steps) then down branch (steps).
@@ -99,7 +119,8 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
   parallel_tasks(rates * R, o.threads, [&](int task) {
     const int rate = task / R, rep = task % R;
     Rng rng(o.seed, static_cast<uint64_t>(task));
-    std::vector<Spin> s = beta_loop ? hot_state(n, rng) : cold_state(n, -1);  // h loops: saturated at -H
+    // h loops: saturated at -H; beta loops: random; antagonistic loops: ordered (all ties friendly).
+    std::vector<Spin> s = beta_loop ? hot_state(n, rng) : cold_state(n, -1);
     auto& out = m[rate][rep];
     std::unique_ptr<Move> move = beta_loop ? make_move(o.algo, model, o.beta_from) : nullptr;
     for (int branch = 0; branch < 2; ++branch)
@@ -109,7 +130,7 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
         else move = make_move(o.algo, models[idx], o.beta);
         for (int64_t t = 0; t < o.sweeps_per_step[rate]; ++t) move->sweep(s, rng);
         const double mag = static_cast<double>(IsingModel::magnetization(s)) / n;
-        out.push_back(beta_loop ? std::fabs(mag) : mag);
+        out.push_back(abs_m ? std::fabs(mag) : mag);
       }
     if (o.progress) o.progress(static_cast<double>(++done) / (rates * R));
   });
@@ -132,8 +153,8 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
         a += 0.5 * ((dn0 - up0) + (dn1 - up1)) * (grid[k + 1] - grid[k]);
       }
       areas.push_back(a);
-      cu.push_back(beta_loop ? NAN : crossing(L.field, v, 0, o.steps, true));
-      cd.push_back(beta_loop ? NAN : crossing(L.field, v, o.steps, 2 * o.steps, false));
+      cu.push_back(abs_m ? NAN : crossing(L.field, v, 0, o.steps, true));
+      cd.push_back(abs_m ? NAN : crossing(L.field, v, o.steps, 2 * o.steps, false));
     }
     for (size_t p = 0; p < L.field.size(); ++p) {
       std::vector<double> col;

@@ -17,8 +17,12 @@ namespace spinlab {
 struct HysteresisOptions {
   std::string algo = "metropolis";  // single-spin dynamics (cluster moves have no coercivity)
   /// "h": the field runs -H -> +H -> -H at beta, recording m; "beta": beta runs beta_from ->
-  /// beta_to -> beta_from (cooling, then heating) at the model's own field, recording |m|.
+  /// beta_to -> beta_from (cooling, then heating) at the model's own field, recording |m|;
+  /// "antagonistic": the fraction f of couplings with flipped sign runs 0 -> antagonistic_max -> 0
+  /// at beta, recording |m| (coupling k is flipped while f > u_k, u_k uniform and fixed by the
+  /// seed: one quenched order in which ties turn antagonistic, shared by every repeat).
   std::string parameter = "h";
+  double antagonistic_max = 1.0;
   double beta = 0.6;
   double field_max = 1.0;  // H
   double beta_from = 0.3, beta_to = 0.6;
