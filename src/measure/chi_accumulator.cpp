@@ -131,28 +131,20 @@ ChiEstimates ChiAccumulator::estimate() const {
   };
   // Sum q of the totals, or of the totals minus block `minus`.
   auto sum = [&](size_t q, const double* minus) { return minus ? total[q] - minus[q] : total[q]; };
-  for (size_t p = 0; p < P_; ++p) {
-    auto mean_f = [&](double m, const double* minus) { return sum(oF + p, minus) / m; };
+  // Mean and variance of the series whose sum and sum of squares sit at offsets q1, q2.
+  auto moments = [&](size_t q1, size_t q2, Estimate& mean, Estimate& variance) {
+    auto mean_f = [&](double m, const double* minus) { return sum(q1, minus) / m; };
     auto var_f = [&](double m, const double* minus) {
-      const double mu = sum(oF + p, minus) / m;
-      return sum(oFF + p, minus) / m - mu * mu;
+      const double mu = sum(q1, minus) / m;
+      return sum(q2, minus) / m - mu * mu;
     };
     const double v = var_f(n, nullptr);
-    r.probe_mean[p] = jackknife_of(mean_f, v);
-    r.probe_mean[p].mean = total[oF + p] / n;  // a mean has no jackknife bias
-    r.probe_variance[p] = jackknife_of(var_f, 2.0 * v * v);
-  }
-  for (size_t k = 0; k < K_; ++k) {
-    auto mean_o = [&](double m, const double* minus) { return sum(oO + k, minus) / m; };
-    auto var_o = [&](double m, const double* minus) {
-      const double mu = sum(oO + k, minus) / m;
-      return sum(oOO + k, minus) / m - mu * mu;
-    };
-    const double v = var_o(n, nullptr);
-    r.observable_mean[k] = jackknife_of(mean_o, v);
-    r.observable_mean[k].mean = total[oO + k] / n;
-    r.observable_variance[k] = jackknife_of(var_o, 2.0 * v * v);
-  }
+    mean = jackknife_of(mean_f, v);
+    mean.mean = total[q1] / n;  // a mean has no jackknife bias
+    variance = jackknife_of(var_f, 2.0 * v * v);
+  };
+  for (size_t p = 0; p < P_; ++p) moments(oF + p, oFF + p, r.probe_mean[p], r.probe_variance[p]);
+  for (size_t k = 0; k < K_; ++k) moments(oO + k, oOO + k, r.observable_mean[k], r.observable_variance[k]);
   for (size_t p = 0; p < P_; ++p)
     for (size_t k = 0; k < K_; ++k) {
       auto cov = [&](double m, const double* minus) {

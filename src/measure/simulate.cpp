@@ -16,6 +16,12 @@
 #include "sample/msc_lattice.hpp"
 
 namespace spinlab {
+
+std::vector<Spin> initial_spins(InitialState init, int32_t n, Rng& rng) {
+  if (init == InitialState::Up) return cold_state(n, 1);
+  if (init == InitialState::Down) return cold_state(n, -1);
+  return hot_state(n, rng);
+}
 namespace {
 
 // Built-in series recorded at every measurement.
@@ -122,12 +128,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   const int32_t n = model.size();
   Rng rng(o.seed, index);
   std::vector<Spin> s;
-  switch (o.init) {
-    case InitialState::Hot: s = hot_state(n, rng); break;
-    case InitialState::Up: s = cold_state(n, 1); break;
-    case InitialState::Down: s = cold_state(n, -1); break;
-    case InitialState::Given: s = o.initial_state; break;
-  }
+  s = o.init == InitialState::Given ? o.initial_state : initial_spins(o.init, n, rng);
   auto move = make_move(o.algo, model, beta);
   ObservableSet user = build_observables(model, o);
   const int64_t chunk = 64;

@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "core/rng.hpp"
 #include "measure/estimators.hpp"
 
 namespace spinlab {
 
 enum class InitialState { Hot, Up, Down, Given };
+
+/// A start state for Hot (random, from rng), Up or Down (Given is the caller's own state).
+std::vector<Spin> initial_spins(InitialState init, int32_t n, Rng& rng);
 
 struct SimulationOptions {
   std::string algo = "metropolis";  // a registry name or "a+b" composite

@@ -8,11 +8,8 @@
 #include "probe/parallel.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <mutex>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -32,12 +29,7 @@ ChainOutput run_chain(const IsingModel& sampled, const IsingModel& base, const C
                       int64_t measurements, const std::vector<int64_t>& snapshot_at, ProgressCounter& progress) {
   const int32_t n = sampled.size();
   Rng rng(o.seed, static_cast<uint64_t>(chain));
-  std::vector<Spin> s;
-  switch (o.init) {
-    case InitialState::Up: s = cold_state(n, 1); break;
-    case InitialState::Down: s = cold_state(n, -1); break;
-    default: s = hot_state(n, rng); break;
-  }
+  std::vector<Spin> s = initial_spins(o.init, n, rng);
   auto move = make_move(o.algo, sampled, o.beta);
   for (int64_t t = 0; t < o.therm; ++t) {
     move->sweep(s, rng);

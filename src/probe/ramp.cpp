@@ -22,9 +22,7 @@ RampSeries ramp(const IsingModel& model, const RampOptions& o) {
   if (o.therm < 0) throw InputError("--therm must be >= 0");
   const int32_t n = model.size();
   Rng rng(o.seed, 0);
-  std::vector<Spin> s = o.init == InitialState::Up     ? cold_state(n, 1)
-                        : o.init == InitialState::Down ? cold_state(n, -1)
-                                                       : hot_state(n, rng);
+  std::vector<Spin> s = initial_spins(o.init, n, rng);
   auto value_at = [&](int64_t t) { return o.start + (o.end - o.start) * static_cast<double>(t) / static_cast<double>(o.ramp_sweeps); };
   auto with_field = [&](double h) { return IsingModel(model.graph(), std::vector<double>(n, h), model.offset()); };
   IsingModel current = field ? with_field(o.start) : model;

@@ -2,13 +2,10 @@
 #include "probe/parallel.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -71,9 +68,7 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
                            o.progress);
   parallel_tasks(o.chains, o.threads, [&](int c) {
     Rng rng(o.seed, static_cast<uint64_t>(c));
-    std::vector<Spin> s = o.init == InitialState::Up     ? cold_state(model.size(), 1)
-                          : o.init == InitialState::Down ? cold_state(model.size(), -1)
-                                                         : hot_state(model.size(), rng);
+    std::vector<Spin> s = initial_spins(o.init, model.size(), rng);
     auto move = make_move(o.algo, model, o.beta);
     for (int64_t t = 0; t < o.therm; ++t) {
       move->sweep(s, rng);
