@@ -106,15 +106,17 @@ Rbm train_rbm(const Dataset& data, const RbmTrainOptions& o, const std::function
   std::vector<double> betas(K, 1.0);
   for (int t = 0; t < K && K > 1; ++t) betas[t] = 1.0 - static_cast<double>(t) / (K - 1);
 
-  // Buffers, allocated once.
+  // Buffers, allocated once. The data rows and the negative samples sit in one stacked matrix
+  // VV = [V; Vn] (2 x rows), their hidden means in HH = [E[h|V]; -E[h|Vn]], so that PCD needs one
+  // GEMM for both hidden layers and every trainer one GEMM VV^T HH for the weight gradient.
   const size_t sv = words_stride(nv), sh = words_stride(nh);
-  std::vector<float> V(static_cast<size_t>(B) * nv), Xh(static_cast<size_t>(B) * nh), Hpos(Xh.size()), Hn(Xh.size()), Xn(Xh.size()),
-      Xv(V.size()), dW(m.W.size(), 0.0f), db(nv, 0.0f), dc(nh, 0.0f);
+  std::vector<float> VV(2 * static_cast<size_t>(B) * nv), XX(2 * static_cast<size_t>(B) * nh), HH(XX.size()),
+      Xv(static_cast<size_t>(B) * nv), dW(m.W.size(), 0.0f), db(nv, 0.0f), dc(nh, 0.0f);
   std::vector<uint32_t> wv(B * sv), wh(B * sh);
   // Chain states: PCD keeps hidden samples (as scikit-learn), PT keeps (v, h) per temperature.
-  std::vector<float> Hc(static_cast<size_t>(B) * nh, m.off()), Vn(V.size());
-  std::vector<std::vector<float>> Vt(K, std::vector<float>(V.size(), m.off())), Ht(K, std::vector<float>(Xh.size(), m.off())),
-      Xt(K, std::vector<float>(Xh.size(), 0.0f));
+  std::vector<float> Hc(static_cast<size_t>(B) * nh, m.off());
+  std::vector<std::vector<float>> Vt(K, std::vector<float>(Xv.size(), m.off())), Ht(K, std::vector<float>(Hc.size(), m.off())),
+      Xt(K, std::vector<float>(Hc.size(), 0.0f));
   std::vector<int64_t> perm(data.rows);
   std::iota(perm.begin(), perm.end(), 0);
   const int64_t batches = (data.rows + B - 1) / B, total_updates = batches * o.epochs;
@@ -122,14 +124,17 @@ Rbm train_rbm(const Dataset& data, const RbmTrainOptions& o, const std::function
   double lr = o.lr;
   std::vector<float> gb(nv), gc(nh);
 
-  // One Gibbs half-step pair from hidden states H at inverse temperature beta: V ~ p(v|H), X = V W + c.
-  auto gibbs = [&](int rows, const float* H, float* Vout, float* X, float beta, uint64_t stream_v, uint64_t step) {
+  // V ~ p(v | H) at inverse temperature beta.
+  auto sample_v = [&](int rows, const float* H, float* Vout, float beta, uint64_t stream_v, uint64_t step) {
     sgemm(false, true, rows, nv, nh, 1.0f, H, nh, m.W.data(), nh, 0.0f, Xv.data(), nv);
     add_bias_rows(Xv.data(), m.b.data(), rows, nv);
     fill_words(o.seed, stream_v, step, rows, nv, wv.data());
     for (int r = 0; r < rows; ++r)
       sample_units(m.units, Xv.data() + static_cast<size_t>(r) * nv, Vout + static_cast<size_t>(r) * nv, nv, beta, wv.data() + r * sv);
-    sgemm(false, false, rows, nh, nv, 1.0f, Vout, nv, m.W.data(), nh, 0.0f, X, nh);
+  };
+  // X = V W + c.
+  auto hidden_field = [&](int rows, const float* Vin, float* X) {
+    sgemm(false, false, rows, nh, nv, 1.0f, Vin, nv, m.W.data(), nh, 0.0f, X, nh);
     add_bias_rows(X, m.c.data(), rows, nh);
   };
   auto sample_h = [&](int rows, const float* X, float* H, float beta, uint64_t stream_h, uint64_t step) {
@@ -146,76 +151,88 @@ Rbm train_rbm(const Dataset& data, const RbmTrainOptions& o, const std::function
     }
     for (int64_t bi = 0; bi < batches; ++bi, ++t_update) {
       const int rows = static_cast<int>(std::min<int64_t>(B, data.rows - bi * B));
+      const size_t rv = static_cast<size_t>(rows) * nv, rh = static_cast<size_t>(rows) * nh;
+      float *V = VV.data(), *Vn = VV.data() + rv, *Xp = XX.data(), *Xn = XX.data() + rh, *Hp = HH.data(), *Hn = HH.data() + rh;
       const uint64_t step0 = t_update * static_cast<uint64_t>(o.k + 1);
-      gather(data, m.units, perm.data() + bi * B, rows, V.data());
-      // Positive phase: E[h | data].
-      sgemm(false, false, rows, nh, nv, 1.0f, V.data(), nv, m.W.data(), nh, 0.0f, Xh.data(), nh);
-      add_bias_rows(Xh.data(), m.c.data(), rows, nh);
-      mean_units(m.units, Xh.data(), Hpos.data(), static_cast<size_t>(rows) * nh, 1.0f);
-      // Negative phase: Vn and Hn = E[h | Vn].
-      if (o.trainer == RbmTrainer::PT) {
-        for (int t = 0; t < K; ++t)
+      gather(data, m.units, perm.data() + bi * B, rows, V);
+      if (o.trainer == RbmTrainer::PCD) {
+        // k - 1 full Gibbs steps of the persistent chains, then the last visible sample, and one
+        // GEMM for the hidden fields of data and samples together.
+        for (int s = 0; s + 1 < o.k; ++s) {
+          sample_v(rows, Hc.data(), Vn, 1.0f, stream_id(kNegVisible, 0), step0 + s);
+          hidden_field(rows, Vn, Xn);
+          sample_h(rows, Xn, Hc.data(), 1.0f, stream_id(kNegHidden, 0), step0 + s);
+        }
+        sample_v(rows, Hc.data(), Vn, 1.0f, stream_id(kNegVisible, 0), step0 + o.k - 1);
+        hidden_field(2 * rows, V, Xp);
+        // The persistent hidden state, sampled from the negative X before the update (scikit-learn's order).
+        sample_h(rows, Xn, Hc.data(), 1.0f, stream_id(kNegHidden, 0), step0 + o.k);
+      } else {
+        hidden_field(rows, V, Xp);  // positive phase
+        if (o.trainer == RbmTrainer::CD) {
+          // CD-k starts from h ~ p(h | data).
+          sample_h(rows, Xp, Hc.data(), 1.0f, stream_id(kPosHidden, 0), step0);
           for (int s = 0; s < o.k; ++s) {
-            const auto beta = static_cast<float>(betas[t]);
-            gibbs(rows, Ht[t].data(), Vt[t].data(), Xt[t].data(), beta, stream_id(kNegVisible, static_cast<uint64_t>(t) * B), step0 + s);
-            sample_h(rows, Xt[t].data(), Ht[t].data(), beta, stream_id(kNegHidden, static_cast<uint64_t>(t) * B), step0 + s);
+            sample_v(rows, Hc.data(), Vn, 1.0f, stream_id(kNegVisible, 0), step0 + s);
+            hidden_field(rows, Vn, Xn);
+            if (s + 1 < o.k) sample_h(rows, Xn, Hc.data(), 1.0f, stream_id(kNegHidden, 0), step0 + s);
           }
-        // Replica exchange between neighbouring temperatures (even pairs on even updates, odd on odd):
-        // accept with min(1, exp((beta_t - beta_t+1)(E_t - E_t+1))), E = -h.X - b.v, X = W^T v + c.
-        auto energy = [&](int t, int r) {
-          double e = 0;
-          const float *h = Ht[t].data() + static_cast<size_t>(r) * nh, *x = Xt[t].data() + static_cast<size_t>(r) * nh,
-                      *v = Vt[t].data() + static_cast<size_t>(r) * nv;
-          for (int j = 0; j < nh; ++j) e -= static_cast<double>(h[j]) * x[j];
-          for (int i = 0; i < nv; ++i) e -= static_cast<double>(m.b[i]) * v[i];
-          return e;
-        };
-        for (int r = 0; r < rows; ++r) {
-          Rng rng(o.seed, stream_id(kPtSwap, static_cast<uint64_t>(r)), t_update);
-          for (int t = static_cast<int>(t_update % 2); t + 1 < K; t += 2) {
-            const double d = (betas[t] - betas[t + 1]) * (energy(t, r) - energy(t + 1, r));
-            if (d >= 0 || rng.uniform() < std::exp(d)) {
-              const size_t ov = static_cast<size_t>(r) * nv, oh = static_cast<size_t>(r) * nh;
-              std::swap_ranges(Vt[t].begin() + ov, Vt[t].begin() + ov + nv, Vt[t + 1].begin() + ov);
-              std::swap_ranges(Ht[t].begin() + oh, Ht[t].begin() + oh + nh, Ht[t + 1].begin() + oh);
-              std::swap_ranges(Xt[t].begin() + oh, Xt[t].begin() + oh + nh, Xt[t + 1].begin() + oh);
+        } else {
+          for (int t = 0; t < K; ++t)
+            for (int s = 0; s < o.k; ++s) {
+              const auto beta = static_cast<float>(betas[t]);
+              sample_v(rows, Ht[t].data(), Vt[t].data(), beta, stream_id(kNegVisible, static_cast<uint64_t>(t) * B), step0 + s);
+              hidden_field(rows, Vt[t].data(), Xt[t].data());
+              sample_h(rows, Xt[t].data(), Ht[t].data(), beta, stream_id(kNegHidden, static_cast<uint64_t>(t) * B), step0 + s);
+            }
+          // Replica exchange between neighbouring temperatures (even pairs on even updates, odd on odd):
+          // accept with min(1, exp((beta_t - beta_t+1)(E_t - E_t+1))), E = -h.X - b.v, X = W^T v + c.
+          auto energy = [&](int t, int r) {
+            double e = 0;
+            const float *h = Ht[t].data() + static_cast<size_t>(r) * nh, *x = Xt[t].data() + static_cast<size_t>(r) * nh,
+                        *v = Vt[t].data() + static_cast<size_t>(r) * nv;
+            for (int j = 0; j < nh; ++j) e -= static_cast<double>(h[j]) * x[j];
+            for (int i = 0; i < nv; ++i) e -= static_cast<double>(m.b[i]) * v[i];
+            return e;
+          };
+          for (int r = 0; r < rows; ++r) {
+            Rng rng(o.seed, stream_id(kPtSwap, static_cast<uint64_t>(r)), t_update);
+            for (int t = static_cast<int>(t_update % 2); t + 1 < K; t += 2) {
+              const double d = (betas[t] - betas[t + 1]) * (energy(t, r) - energy(t + 1, r));
+              if (d >= 0 || rng.uniform() < std::exp(d)) {
+                const size_t ov = static_cast<size_t>(r) * nv, oh = static_cast<size_t>(r) * nh;
+                std::swap_ranges(Vt[t].begin() + ov, Vt[t].begin() + ov + nv, Vt[t + 1].begin() + ov);
+                std::swap_ranges(Ht[t].begin() + oh, Ht[t].begin() + oh + nh, Ht[t + 1].begin() + oh);
+                std::swap_ranges(Xt[t].begin() + oh, Xt[t].begin() + oh + nh, Xt[t + 1].begin() + oh);
+              }
             }
           }
+          std::copy(Vt[0].begin(), Vt[0].begin() + rv, Vn);
+          std::copy(Xt[0].begin(), Xt[0].begin() + rh, Xn);
         }
-        std::copy(Vt[0].begin(), Vt[0].begin() + static_cast<size_t>(rows) * nv, Vn.begin());
-        mean_units(m.units, Xt[0].data(), Hn.data(), static_cast<size_t>(rows) * nh, 1.0f);
-      } else {
-        // CD-k starts from h ~ p(h | data); PCD-k from the persistent hidden samples.
-        if (o.trainer == RbmTrainer::CD) sample_h(rows, Xh.data(), Hc.data(), 1.0f, stream_id(kPosHidden, 0), step0);
-        for (int s = 0; s < o.k; ++s) {
-          gibbs(rows, Hc.data(), Vn.data(), Xn.data(), 1.0f, stream_id(kNegVisible, 0), step0 + s);
-          if (s + 1 < o.k) sample_h(rows, Xn.data(), Hc.data(), 1.0f, stream_id(kNegHidden, 0), step0 + s);
-        }
-        // The persistent hidden state, sampled from the negative X before the update (scikit-learn's order).
-        sample_h(rows, Xn.data(), Hc.data(), 1.0f, stream_id(kNegHidden, 0), step0 + o.k);
-        mean_units(m.units, Xn.data(), Hn.data(), static_cast<size_t>(rows) * nh, 1.0f);
       }
-      // Gradient of the mean log-likelihood: <v h>_data - <v h>_model (and the biases), added by
-      // the GEMMs straight into the velocity (or into W when there is no momentum / decay).
+      // Hidden means of data and negatives; the negatives' enter with a minus sign.
+      mean_units(m.units, Xp, Hp, 2 * rh, 1.0f);
+      for (size_t q = 0; q < rh; ++q) Hn[q] = -Hn[q];
+      // Gradient of the mean log-likelihood, <v h>_data - <v h>_model = VV^T HH / rows (and the
+      // biases), added by one GEMM straight into the velocity (or into W without momentum / decay).
       lr = o.lr_schedule == "linear" ? o.lr * (1.0 - static_cast<double>(t_update) / static_cast<double>(total_updates)) : o.lr;
       const auto mu = static_cast<float>(o.momentum), step = static_cast<float>(lr / rows),
                  decay = static_cast<float>(lr * o.weight_decay);
       if (mu == 0.0f && decay == 0.0f) {
-        sgemm(true, false, nv, nh, rows, step, V.data(), nv, Hpos.data(), nh, 1.0f, m.W.data(), nh);
-        sgemm(true, false, nv, nh, rows, -step, Vn.data(), nv, Hn.data(), nh, 1.0f, m.W.data(), nh);
+        sgemm(true, false, nv, nh, 2 * rows, step, VV.data(), nv, HH.data(), nh, 1.0f, m.W.data(), nh);
       } else {
         for (size_t q = 0; q < m.W.size(); ++q) dW[q] = mu * dW[q] - decay * m.W[q];
-        sgemm(true, false, nv, nh, rows, step, V.data(), nv, Hpos.data(), nh, 1.0f, dW.data(), nh);
-        sgemm(true, false, nv, nh, rows, -step, Vn.data(), nv, Hn.data(), nh, 1.0f, dW.data(), nh);
+        sgemm(true, false, nv, nh, 2 * rows, step, VV.data(), nv, HH.data(), nh, 1.0f, dW.data(), nh);
         for (size_t q = 0; q < m.W.size(); ++q) m.W[q] += dW[q];
       }
       std::fill(gb.begin(), gb.end(), 0.0f);
       std::fill(gc.begin(), gc.end(), 0.0f);
       for (int r = 0; r < rows; ++r) {
-        const float *v = V.data() + static_cast<size_t>(r) * nv, *vn = Vn.data() + static_cast<size_t>(r) * nv,
-                    *hp = Hpos.data() + static_cast<size_t>(r) * nh, *hn = Hn.data() + static_cast<size_t>(r) * nh;
+        const float *v = V + static_cast<size_t>(r) * nv, *vn = Vn + static_cast<size_t>(r) * nv,
+                    *hp = Hp + static_cast<size_t>(r) * nh, *hn = Hn + static_cast<size_t>(r) * nh;
         for (int i = 0; i < nv; ++i) gb[i] += v[i] - vn[i];
-        for (int j = 0; j < nh; ++j) gc[j] += hp[j] - hn[j];
+        for (int j = 0; j < nh; ++j) gc[j] += hp[j] + hn[j];
       }
       for (int i = 0; i < nv; ++i) {
         db[i] = mu * db[i] + step * gb[i];
