@@ -29,7 +29,13 @@ def blas_report():
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         np.show_config()
-    lines = [l.strip() for l in buf.getvalue().splitlines() if "libraries" in l or "blas" in l.lower()]
+    # the libraries of the blas_opt_info section (numpy 1.24 prints build-time info: Debian's numpy
+    # links the generic libblas.so.3, which update-alternatives points at OpenBLAS or reference BLAS)
+    text = buf.getvalue().splitlines()
+    lines = []
+    for k, l in enumerate(text):
+        if l.startswith("blas_opt_info"):
+            lines = [t.strip() for t in text[k + 1:k + 6] if t.startswith(" ") and "librar" in t]
     runtime = []
     try:
         from threadpoolctl import threadpool_info
@@ -59,7 +65,8 @@ def main():
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for both")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="train both with seeds 1..N: timings and log-likelihoods averaged, with their spread")
     ap.add_argument("--sklearn-dtype", default="float64", choices=["float64", "float32"],
                     help="dtype of the data handed to scikit-learn (it computes in that dtype)")
     ap.add_argument("--ais-chains", type=int, default=100)
@@ -77,40 +84,60 @@ def main():
           f"load average {os.getloadavg()[0]:.2f}", file=log)
     print(f"# numpy {np.__version__} show_config BLAS: {'; '.join(build_blas)}", file=log)
     print(f"# numpy BLAS at run time (threadpoolctl): {runtime_blas}", file=log)
+    x = (load_fashion("train") / 255.0 >= 0.5).astype(a.sklearn_dtype)
+    runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        ours_model = os.path.join(tmp, "ours.bin")
-        t = run_json([a.binary, "rbm", "train", "--data", "fashion-mnist", "--hidden", str(a.hidden), "--epochs",
-                      str(a.epochs), "--batch", str(a.batch), "--lr", str(a.lr), "--pcd", "1", "--seed", str(a.seed),
-                      "--threads", str(a.threads), "--monitor-rows", "0", "--model", ours_model, "--json", "--quiet"])
-        ours_spe = t["seconds_per_epoch"]
-        print(f"# spinlab: {ours_spe:.3f} s per epoch ({[round(e['seconds'], 3) for e in t['epochs']]})", file=log)
-
-        x = (load_fashion("train") / 255.0 >= 0.5).astype(a.sklearn_dtype)
-        rbm = BernoulliRBM(n_components=a.hidden, learning_rate=a.lr, batch_size=a.batch, n_iter=a.epochs,
-                           random_state=a.seed, verbose=0)
-        with threadpool_limits(a.threads):
-            start = time.perf_counter()
-            rbm.fit(x)
-            sk_spe = (time.perf_counter() - start) / a.epochs
-        print(f"# scikit-learn {sk_version} ({a.sklearn_dtype}): {sk_spe:.3f} s per epoch", file=log)
-        sk_dir = os.path.join(tmp, "sklearn")
-        os.makedirs(sk_dir)
-        for name in ("components_", "intercept_hidden_", "intercept_visible_"):
-            np.save(os.path.join(sk_dir, name + ".npy"), getattr(rbm, name).astype(np.float64))
-
-        result = {"data": "fashion-mnist (binarised at 0.5, train 60000 x 784)", "hidden": a.hidden,
-                  "batch": a.batch, "lr": a.lr, "epochs": a.epochs, "threads": a.threads,
-                  "sklearn_version": sk_version, "sklearn_dtype": a.sklearn_dtype, "numpy_blas": runtime_blas,
-                  "load_average": os.getloadavg()[0],
-                  "seconds_per_epoch": {"spinlab": ours_spe, "sklearn": sk_spe}, "speedup": sk_spe / ours_spe}
-        if not a.skip_ais:
-            ev = lambda src: run_json([a.binary, "rbm", "eval", *src, "--data", "fashion-mnist", "--split", "test",
-                                       "--ais-chains", str(a.ais_chains), "--ais-betas", str(a.ais_betas),
-                                       "--seed", str(a.seed), "--threads", str(a.threads), "--json"])
-            eo, es = ev(["--model", ours_model]), ev(["--import-sklearn", sk_dir])
-            result["log_likelihood"] = {"spinlab": eo["log_likelihood"], "sklearn": es["log_likelihood"]}
-            result["log_z_ais"] = {"spinlab": eo["log_z_ais"], "sklearn": es["log_z_ais"]}
-            result["ais"] = {"chains": a.ais_chains, "betas": a.ais_betas}
+        for seed in range(1, a.seeds + 1):
+            ours_model = os.path.join(tmp, f"ours{seed}.bin")
+            t = run_json([a.binary, "rbm", "train", "--data", "fashion-mnist", "--hidden", str(a.hidden), "--epochs",
+                          str(a.epochs), "--batch", str(a.batch), "--lr", str(a.lr), "--pcd", "1", "--seed", str(seed),
+                          "--threads", str(a.threads), "--monitor-rows", "0", "--model", ours_model, "--json", "--quiet"])
+            ours_spe = t["seconds_per_epoch"]
+            print(f"# seed {seed}: spinlab {ours_spe:.3f} s per epoch ({[round(e['seconds'], 3) for e in t['epochs']]}), "
+                  f"load average {os.getloadavg()[0]:.2f}", file=log, flush=True)
+            rbm = BernoulliRBM(n_components=a.hidden, learning_rate=a.lr, batch_size=a.batch, n_iter=a.epochs,
+                               random_state=seed, verbose=0)
+            with threadpool_limits(a.threads):
+                start = time.perf_counter()
+                rbm.fit(x)
+                sk_spe = (time.perf_counter() - start) / a.epochs
+            print(f"# seed {seed}: scikit-learn {sk_version} ({a.sklearn_dtype}) {sk_spe:.3f} s per epoch, "
+                  f"load average {os.getloadavg()[0]:.2f}", file=log, flush=True)
+            sk_dir = os.path.join(tmp, f"sklearn{seed}")
+            os.makedirs(sk_dir)
+            for name in ("components_", "intercept_hidden_", "intercept_visible_"):
+                np.save(os.path.join(sk_dir, name + ".npy"), getattr(rbm, name).astype(np.float64))
+            run = {"seed": seed, "seconds_per_epoch": {"spinlab": ours_spe, "sklearn": sk_spe}}
+            if not a.skip_ais:
+                ev = lambda src: run_json([a.binary, "rbm", "eval", *src, "--data", "fashion-mnist", "--split", "test",
+                                           "--ais-chains", str(a.ais_chains), "--ais-betas", str(a.ais_betas),
+                                           "--seed", "1", "--threads", str(a.threads), "--json"])
+                eo, es = ev(["--model", ours_model]), ev(["--import-sklearn", sk_dir])
+                run["log_likelihood"] = {"spinlab": eo["log_likelihood"], "sklearn": es["log_likelihood"]}
+                run["log_z_ais"] = {"spinlab": eo["log_z_ais"], "sklearn": es["log_z_ais"]}
+                run["ais_effective_sample_size"] = {"spinlab": eo["ais_effective_sample_size"],
+                                                    "sklearn": es["ais_effective_sample_size"]}
+                print(f"# seed {seed}: test LL spinlab {eo['log_likelihood']['mean']:.2f} +- "
+                      f"{eo['log_likelihood']['error']:.2f} (ESS {eo['ais_effective_sample_size']:.0f}), sklearn "
+                      f"{es['log_likelihood']['mean']:.2f} +- {es['log_likelihood']['error']:.2f} "
+                      f"(ESS {es['ais_effective_sample_size']:.0f})", file=log, flush=True)
+            runs.append(run)
+    mean = lambda v: sum(v) / len(v)
+    sd = lambda v: (sum((x - mean(v)) ** 2 for x in v) / (len(v) - 1)) ** 0.5 if len(v) > 1 else 0.0
+    spe = {w: mean([r["seconds_per_epoch"][w] for r in runs]) for w in ("spinlab", "sklearn")}
+    result = {"data": "fashion-mnist (binarised at 0.5, train 60000 x 784, test 10000)", "hidden": a.hidden,
+              "batch": a.batch, "lr": a.lr, "epochs": a.epochs, "threads": a.threads, "seeds": a.seeds,
+              "sklearn_version": sk_version, "sklearn_dtype": a.sklearn_dtype, "numpy_blas": runtime_blas,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_average_end": os.getloadavg()[0],
+              "seconds_per_epoch": spe, "speedup": spe["sklearn"] / spe["spinlab"], "runs": runs,
+              "ais": {"chains": a.ais_chains, "betas": a.ais_betas}}
+    if not a.skip_ais:
+        result["log_likelihood"] = {}
+        for w in ("spinlab", "sklearn"):
+            v = [r["log_likelihood"][w]["mean"] for r in runs]
+            # per seed: the AIS/test-set error; over seeds: the spread of trained models
+            result["log_likelihood"][w] = {"mean": mean(v), "error": max(max(r["log_likelihood"][w]["error"] for r in runs),
+                                                                         sd(v) / len(v) ** 0.5), "seed_sd": sd(v)}
     if a.json:
         print(json.dumps(result, indent=1))
         return

@@ -358,3 +358,18 @@ TEST(Rbm, GibbsSamplesFollowTheSeed) {
   EXPECT_NE(a, c);
   for (float p : a) EXPECT_TRUE(p >= 0 && p <= 1);
 }
+
+TEST(Rbm, KernelsSaturateWithoutNaNForHugeFields) {
+  // -ffast-math kernels: fields far beyond exp's range must give probabilities 0 / 1, not NaN
+  // (a 784 x 20 Fashion-MNIST RBM at lr 0.05 diverged to NaN before the clamp).
+  std::vector<float> x(64), p(64), s(64);
+  for (int j = 0; j < 64; ++j) x[j] = (j % 2 ? 1.0f : -1.0f) * (100.0f + 1000.0f * j);
+  std::vector<uint32_t> w(64, 0x80000000u);
+  rbm_detail::mean_units(RbmUnits::Binary, x.data(), p.data(), 64, 1.0f);
+  rbm_detail::sample_units(RbmUnits::Binary, x.data(), s.data(), 64, 1.0f, w.data());
+  for (int j = 0; j < 64; ++j) {
+    EXPECT_NEAR(p[j], j % 2 ? 1.0f : 0.0f, 1e-30) << x[j];  // sigmoid(-80) = 1.8e-35 at the clamp
+    EXPECT_EQ(s[j], j % 2 ? 1.0f : 0.0f) << x[j];
+  }
+  EXPECT_NEAR(rbm_detail::sum_lse(RbmUnits::Binary, x.data(), 2, 1.0), 1100.0, 1e-9);  // softplus(-100) + softplus(1100)
+}

@@ -122,9 +122,13 @@ void add_bias_rows(float* X, const float* bias, int64_t rows, int n) {
   }
 }
 
+// -ffast-math assumes no infinities: the argument of exp is clamped to |t| <= 80 (e^80 ~ 5.5e34
+// fits a float), so 1 / (1 + e^t) never meets inf (sigmoid(-80) = 1.8e-35, as good as 0).
+inline float clamp80(float t) { return std::min(80.0f, std::max(-80.0f, t)); }
+
 void mean_units(RbmUnits u, const float* x, float* out, size_t n, float beta) {
   if (u == RbmUnits::Binary) {
-    for (size_t j = 0; j < n; ++j) out[j] = 1.0f / (1.0f + std::exp(-beta * x[j]));
+    for (size_t j = 0; j < n; ++j) out[j] = 1.0f / (1.0f + std::exp(clamp80(-beta * x[j])));
   } else {
     for (size_t j = 0; j < n; ++j) out[j] = std::tanh(beta * x[j]);
   }
@@ -133,7 +137,7 @@ void mean_units(RbmUnits u, const float* x, float* out, size_t n, float beta) {
 void sample_units(RbmUnits u, const float* x, float* out, size_t n, float beta, const uint32_t* w) {
   const float f = u == RbmUnits::Binary ? beta : 2.0f * beta, off = u == RbmUnits::Binary ? 0.0f : -1.0f;
   for (size_t j = 0; j < n; ++j) {
-    const float p = 1.0f / (1.0f + std::exp(-f * x[j]));
+    const float p = 1.0f / (1.0f + std::exp(clamp80(-f * x[j])));
     out[j] = static_cast<float>(w[j] >> 8) * 0x1.0p-24f < p ? 1.0f : off;
   }
 }
