@@ -6,23 +6,34 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <cmath>
 #include <thread>
 #include <vector>
 
 #include "sample/lattice_checkerboard.hpp"
+#include "sample/thread_team.hpp"
 
 namespace spinlab::rbm_detail {
 namespace {
 std::atomic<GemmBackend> g_backend{GemmBackend::OpenBlas};
 std::atomic<int> g_threads{1};
+// Threads split the rows of C; every member calls single-threaded OpenBLAS on its slice. Each
+// element of C is then computed by the same kernel with the same summation order whatever the
+// split (OpenBLAS's own threading changed the low bits), so results do not depend on --threads.
+std::mutex g_team_mu;
+std::unique_ptr<ThreadTeam> g_team;
 }  // namespace
 
 void set_gemm_backend(GemmBackend b) { g_backend = b; }
 GemmBackend gemm_backend() { return g_backend; }
 void set_gemm_threads(int threads) {
-  g_threads = std::max(1, threads);
-  openblas_set_num_threads(std::max(1, threads));
+  threads = std::max(1, threads);
+  g_threads = threads;
+  openblas_set_num_threads(1);
+  std::lock_guard<std::mutex> lock(g_team_mu);
+  if (threads > 1 && (!g_team || g_team->size() != threads)) g_team = std::make_unique<ThreadTeam>(threads);
 }
 std::string blas_description() { return std::string("OpenBLAS ") + openblas_get_config(); }
 
@@ -32,8 +43,23 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, i
     sgemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda, B,
-              ldb, beta, C, ldc);
+  auto slice = [&](int m0, int m1) {
+    if (m1 <= m0) return;
+    const float* a = ta ? A + m0 : A + static_cast<size_t>(m0) * lda;
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m1 - m0, n, k, alpha, a,
+                lda, B, ldb, beta, C + static_cast<size_t>(m0) * ldc, ldc);
+  };
+  const int T = g_threads;
+  // Small products stay on one thread (the hand-off costs more than it saves).
+  if (T <= 1 || !g_team || static_cast<double>(m) * n * k < 2e6 || m < 32 * T) {
+    slice(0, m);
+    return;
+  }
+  g_team->run([&](int t, int nt) {
+    // slices of whole 16-row panels
+    const int panels = (m + 15) / 16;
+    slice(std::min(m, 16 * (panels * t / nt)), std::min(m, 16 * (panels * (t + 1) / nt)));
+  });
 }
 
 // Our blocked kernel: op(A) and op(B) are packed into contiguous panels (A: MC x KC row panels,
