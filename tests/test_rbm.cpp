@@ -399,3 +399,32 @@ TEST(Rbm, ThreadedGemmsGiveTheSameModel) {
   a.threads = 2;
   EXPECT_EQ(ais_log_z(big, std::vector<float>(400, 0.0f), a).log_z.mean, z1);
 }
+
+TEST(Rbm, WeightDecayShrinksWeightsAndTheLinearScheduleEndsNearZero) {
+  const Dataset d = tiny_data(16, 200, 6);
+  RbmTrainOptions o;
+  o.hidden = 8;
+  o.epochs = 3;
+  o.batch = 20;
+  o.lr = 0.1;
+  o.monitor_rows = 0;
+  auto norm = [](const Rbm& m) {
+    double s = 0;
+    for (float w : m.W) s += static_cast<double>(w) * w;
+    return s;
+  };
+  const double plain = norm(train_rbm(d, o));
+  o.weight_decay = 1.0;
+  o.momentum = 0.9;
+  EXPECT_LT(norm(train_rbm(d, o)), 0.5 * plain);
+  o.weight_decay = 0;
+  o.momentum = 0;
+  o.lr_schedule = "linear";
+  std::vector<RbmEpochReport> reps;
+  train_rbm(d, o, [&](const RbmEpochReport& r) { reps.push_back(r); });
+  ASSERT_EQ(reps.size(), 3u);
+  EXPECT_NEAR(reps.back().lr, 0.1 / 30, 1e-12);  // 30 updates: lr (1 - 29/30) at the last
+  EXPECT_NEAR(reps.front().lr, 0.1 * (1 - 9.0 / 30), 1e-12);
+  o.lr_schedule = "cosine";
+  EXPECT_THROW(train_rbm(d, o), InputError);
+}
