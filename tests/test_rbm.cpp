@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -328,6 +329,17 @@ TEST(Rbm, SaveLoadRoundTripAndBadFiles) {
   Rbm bad = m;
   bad.W[2] = std::numeric_limits<float>::quiet_NaN();
   EXPECT_NE(error_of([&] { save_rbm((scratch() / "n.bin").string(), bad); }).find("NaN"), std::string::npos);
+  // A file with a NaN weight and a valid checksum (as another writer could produce) is refused too.
+  std::string nan_bytes = bytes;
+  const float qnan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(nan_bytes.data() + 24 + 4 * 2, &qnan, 4);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over everything but the trailing hash
+  for (size_t i = 0; i + 8 < nan_bytes.size(); ++i) {
+    h ^= static_cast<uint8_t>(nan_bytes[i]);
+    h *= 1099511628211ull;
+  }
+  std::memcpy(nan_bytes.data() + nan_bytes.size() - 8, &h, 8);
+  EXPECT_NE(error_of([&] { load_rbm(write("nan.bin", nan_bytes)); }).find("weights[2] is NaN"), std::string::npos);
 }
 
 TEST(Rbm, ImportsScikitLearnArrays) {
