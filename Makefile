@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev libran
                 python3-sklearn dataset-fashion-mnist
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build demo test bench bench-micro gset clean
+.PHONY: all deps configure build demo test bench bench-micro gset bench-rbm clean
 
 all: build
 
@@ -47,6 +47,13 @@ bench-micro: build
 # The Gset MaxCut table of the README (GSET_ARGS e.g. "--seeds 3 --time-limit 5").
 gset: build
 	/usr/bin/python3 bench/gset.py --binary ./$(BUILD)/spinlab $(GSET_ARGS)
+
+# spinlab's RBM vs scikit-learn's BernoulliRBM on Fashion-MNIST (the README table; RBM_ARGS e.g.
+# "--seeds 3 --json"). numpy must reach OpenBLAS through libblas.so.3, not Debian's reference BLAS.
+bench-rbm: build
+	@update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*openblas' || \
+	  $(SUDO) update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3
+	/usr/bin/python3 bench/rbm_vs_sklearn.py --binary ./$(BUILD)/spinlab $(RBM_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -328,6 +329,17 @@ TEST(Rbm, SaveLoadRoundTripAndBadFiles) {
   Rbm bad = m;
   bad.W[2] = std::numeric_limits<float>::quiet_NaN();
   EXPECT_NE(error_of([&] { save_rbm((scratch() / "n.bin").string(), bad); }).find("NaN"), std::string::npos);
+  // A file with a NaN weight and a valid checksum (as another writer could produce) is refused too.
+  std::string nan_bytes = bytes;
+  const float qnan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(nan_bytes.data() + 24 + 4 * 2, &qnan, 4);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a over everything but the trailing hash
+  for (size_t i = 0; i + 8 < nan_bytes.size(); ++i) {
+    h ^= static_cast<uint8_t>(nan_bytes[i]);
+    h *= 1099511628211ull;
+  }
+  std::memcpy(nan_bytes.data() + nan_bytes.size() - 8, &h, 8);
+  EXPECT_NE(error_of([&] { load_rbm(write("nan.bin", nan_bytes)); }).find("weights[2] is NaN"), std::string::npos);
 }
 
 TEST(Rbm, ImportsScikitLearnArrays) {
@@ -398,4 +410,33 @@ TEST(Rbm, ThreadedGemmsGiveTheSameModel) {
   const double z1 = ais_log_z(big, std::vector<float>(400, 0.0f), a).log_z.mean;
   a.threads = 2;
   EXPECT_EQ(ais_log_z(big, std::vector<float>(400, 0.0f), a).log_z.mean, z1);
+}
+
+TEST(Rbm, WeightDecayShrinksWeightsAndTheLinearScheduleEndsNearZero) {
+  const Dataset d = tiny_data(16, 200, 6);
+  RbmTrainOptions o;
+  o.hidden = 8;
+  o.epochs = 3;
+  o.batch = 20;
+  o.lr = 0.1;
+  o.monitor_rows = 0;
+  auto norm = [](const Rbm& m) {
+    double s = 0;
+    for (float w : m.W) s += static_cast<double>(w) * w;
+    return s;
+  };
+  const double plain = norm(train_rbm(d, o));
+  o.weight_decay = 1.0;
+  o.momentum = 0.9;
+  EXPECT_LT(norm(train_rbm(d, o)), 0.5 * plain);
+  o.weight_decay = 0;
+  o.momentum = 0;
+  o.lr_schedule = "linear";
+  std::vector<RbmEpochReport> reps;
+  train_rbm(d, o, [&](const RbmEpochReport& r) { reps.push_back(r); });
+  ASSERT_EQ(reps.size(), 3u);
+  EXPECT_NEAR(reps.back().lr, 0.1 / 30, 1e-12);  // 30 updates: lr (1 - 29/30) at the last
+  EXPECT_NEAR(reps.front().lr, 0.1 * (1 - 9.0 / 30), 1e-12);
+  o.lr_schedule = "cosine";
+  EXPECT_THROW(train_rbm(d, o), InputError);
 }
