@@ -186,6 +186,67 @@ TEST(ParallelTempering, OtherMovesAndSparseGraphsAgreeWithEnumeration) {
   }
 }
 
+// Houdayer cluster moves on a 2D +-J Edwards-Anderson lattice (4 x 4 periodic, 16 spins): the
+// statistics still match enumeration, a move conserves E_a + E_b and exchanges a cluster of
+// disagreeing sites, and dense models are refused.
+TEST(ParallelTempering, HoudayerMovesAgreeWithEnumerationIn2D) {
+  const IsingModel model = edwards_anderson(2, 4, Disorder::PlusMinusOne, 6);
+  const std::vector<double> E = all_energies(model);
+  SpinGlassOptions o;
+  o.betas = geometric_ladder(0.4, 2.0, 4);
+  o.sweeps = 10000;
+  o.therm = 500;
+  o.seed = 9;
+  o.houdayer = true;
+  const SpinGlassResult r = run_spin_glass(model, o);
+  EXPECT_GT(r.houdayer_cluster_fraction, 0.0);
+  EXPECT_LT(r.houdayer_cluster_fraction, 1.0);
+  for (const auto& p : r.points) {
+    const ExactSpinGlass x = exact_spin_glass(model, E, p.beta);
+    const std::string at = "houdayer at " + std::to_string(p.beta);
+    expect_z(p.energy_per_spin, x.e, at + " e");
+    expect_z(p.q2, x.q2, at + " q2");
+    expect_z(p.link_overlap, x.ql, at + " q_l");
+    expect_z(p.binder_g, x.g, at + " g");
+  }
+  // One move alone: E_a + E_b unchanged at every slot, the replicas agree where they agreed,
+  // and where they disagreed each site either kept or swapped its pair of spins.
+  ParallelTempering pt(model, "metropolis", geometric_ladder(0.5, 1.5, 3), 4);
+  for (int t = 0; t < 20; ++t) pt.step();
+  int64_t swapped = 0;
+  for (int t = 0; t < 50; ++t) {
+    std::vector<std::vector<Spin>> before;
+    std::vector<double> pair_energy;
+    for (int k = 0; k < 3; ++k) {
+      before.emplace_back(pt.state(0, k).begin(), pt.state(0, k).end());
+      before.emplace_back(pt.state(1, k).begin(), pt.state(1, k).end());
+      pair_energy.push_back(pt.energy(0, k) + pt.energy(1, k));
+    }
+    pt.houdayer_step();
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_NEAR(pt.energy(0, k) + pt.energy(1, k), pair_energy[k], 1e-12);
+      EXPECT_DOUBLE_EQ(pt.energy(0, k), model.energy(pt.state(0, k)));
+      const auto a = pt.state(0, k), b = pt.state(1, k);
+      const auto& a0 = before[2 * k];
+      const auto& b0 = before[2 * k + 1];
+      for (int i = 0; i < model.size(); ++i) {
+        if (a0[i] == b0[i]) {
+          EXPECT_EQ(a[i], a0[i]);
+          EXPECT_EQ(b[i], b0[i]);
+        } else {
+          EXPECT_TRUE((a[i] == a0[i] && b[i] == b0[i]) || (a[i] == b0[i] && b[i] == a0[i]));
+          swapped += a[i] != a0[i];
+        }
+      }
+    }
+    pt.step();
+  }
+  EXPECT_GT(swapped, 0);
+  EXPECT_GT(pt.houdayer_moves(), 0);
+  ParallelTempering dense(sherrington_kirkpatrick(8, Disorder::Gaussian, 1), "metropolis", {1.0}, 1);
+  EXPECT_THROW(dense.set_houdayer(true), InputError);
+}
+
 TEST(ParallelTempering, BookkeepingInvariants) {
   const IsingModel model = sherrington_kirkpatrick(9, Disorder::PlusMinusOne, 2);
   ParallelTempering pt(model, "metropolis", geometric_ladder(0.2, 1.5, 5), 3, 40);

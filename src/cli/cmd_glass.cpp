@@ -19,7 +19,7 @@ struct GlassFlags {
   int samples = 16, threads = 1, temperatures = 0;
   int64_t sweeps = 4000, therm = 1000;
   uint64_t seed = 1;
-  bool adaptive = false, json = false, quiet = false;
+  bool adaptive = false, houdayer = false, json = false, quiet = false;
 };
 
 IsingModel make_instance(const std::string& model, int size, Disorder d, uint64_t sample) {
@@ -48,6 +48,7 @@ int run_glass(const GlassFlags& f) {
   o.therm = f.therm;
   o.seed = f.seed;
   o.adaptive_ladder = f.adaptive;
+  o.houdayer = f.houdayer;
   ProgressLine progress("glass", f.quiet);
   std::vector<DisorderAverage> runs;
   for (size_t k = 0; k < sizes.size(); ++k) {
@@ -66,6 +67,7 @@ int run_glass(const GlassFlags& f) {
     j["therm"] = f.therm;
     j["seed"] = f.seed;
     j["algo"] = f.algo;
+    j["houdayer"] = f.houdayer;
     j["sizes"] = nlohmann::json::array();
     for (size_t k = 0; k < sizes.size(); ++k) {
       const DisorderAverage& a = runs[k];
@@ -74,6 +76,7 @@ int run_glass(const GlassFlags& f) {
       s["num_spins"] = a.num_spins;
       s["exchange_acceptance"] = a.exchange_acceptance;
       s["mean_round_trip_steps"] = a.mean_round_trip_steps;
+      if (f.houdayer) s["houdayer_cluster_fraction"] = a.houdayer_cluster_fraction;
       s["unequilibrated_samples"] = a.unequilibrated_samples;
       s["points"] = nlohmann::json::array();
       for (const DisorderPoint& p : a.points)
@@ -134,6 +137,7 @@ void register_glass(CLI::App& app, Action& run) {
   cmd->add_option("--therm", f->therm, "discarded PT steps first")->capture_default_str();
   cmd->add_option("--algo", f->algo, "per-replica sweep (spinlab list)")->capture_default_str();
   cmd->add_flag("--adaptive", f->adaptive, "tune the intermediate temperatures for even exchange acceptance");
+  cmd->add_flag("--houdayer", f->houdayer, "Houdayer cluster moves between the two replica sets (sparse models; best in 2D)");
   cmd->add_option("--seed", f->seed, "random seed of the Monte Carlo")->check(seed_validator())->capture_default_str();
   cmd->add_option("--threads", f->threads, "samples run in parallel (results do not depend on it)")->capture_default_str();
   cmd->add_option("--plot", f->plot, "SVG of g(T) and chi_SG(T) for every size");

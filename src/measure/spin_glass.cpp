@@ -132,6 +132,7 @@ std::vector<double> tune_ladder(const IsingModel& model, const SpinGlassOptions&
   o.adaptive_ladder = true;
   validate(model, o);
   ParallelTempering pt(model, o.algo, o.betas, o.seed, stream_base(o));
+  pt.set_houdayer(o.houdayer);
   const int64_t per_round = std::max<int64_t>(1, o.therm / 2 / o.ladder_rounds);
   pt.adapt_ladder(o.ladder_rounds, per_round);
   return pt.betas();
@@ -145,6 +146,7 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
   const Graph& graph = model.graph();
   const int64_t num_bonds = graph.num_edges();
   ParallelTempering pt(model, o.algo, o.betas, o.seed, stream_base(o));
+  pt.set_houdayer(o.houdayer);
   thermalize(pt, o);
   pt.end_thermalization();
   pt.reset_statistics();
@@ -215,6 +217,8 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
   r.round_trips_a = pt.round_trips(0);
   r.round_trips_b = pt.round_trips(1);
   r.mean_round_trip_steps = pt.mean_round_trip_steps();
+  if (pt.houdayer_moves() > 0)
+    r.houdayer_cluster_fraction = static_cast<double>(pt.houdayer_flipped()) / (static_cast<double>(pt.houdayer_moves()) * n);
   if (R >= 2 && r.round_trips_a + r.round_trips_b == 0)
     r.warnings.push_back(
         "no replica completed a round trip between the lowest and highest temperature");
@@ -321,6 +325,7 @@ DisorderAverage average_over_samples(const std::function<IsingModel(uint64_t sam
       ++with_trips;
     }
     if (!r.equilibrated) ++avg.unequilibrated_samples;
+    avg.houdayer_cluster_fraction += r.houdayer_cluster_fraction / samples;
   }
   if (with_trips > 0) avg.mean_round_trip_steps /= with_trips;
   return avg;

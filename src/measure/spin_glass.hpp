@@ -29,6 +29,9 @@ struct SpinGlassOptions {
   /// ladder.
   bool adaptive_ladder = false;
   int ladder_rounds = 5;
+  /// Houdayer cluster moves between the two replica sets after every sweep (ParallelTempering::
+  /// set_houdayer); sparse models only.
+  bool houdayer = false;
   /// The equilibration check flags an observable whose last two logarithmic bins differ by more
   /// than this many combined standard errors (see last_two_bins_difference). 4 is the project's
   /// significance (as simulate's half-vs-half check): a run makes 3 R such comparisons, and at 1 or
@@ -76,6 +79,8 @@ struct SpinGlassResult {
   std::vector<double> exchange_acceptance_a, exchange_acceptance_b;
   int64_t round_trips_a = 0, round_trips_b = 0;  // during measurement
   double mean_round_trip_steps = 0.0;            // 0 when none completed
+  /// With houdayer: the mean fraction of the spins a Houdayer move exchanged (measurement).
+  double houdayer_cluster_fraction = 0.0;
   bool equilibrated = true;                      // every stability check passed
   std::vector<std::string> warnings;
   int64_t measurements = 0;
@@ -112,6 +117,7 @@ struct DisorderAverage {
   std::vector<DisorderPoint> points;
   std::vector<double> exchange_acceptance;  // mean over samples, per pair
   double mean_round_trip_steps = 0.0;       // mean over the samples that completed a trip
+  double houdayer_cluster_fraction = 0.0;   // mean over samples (0 without Houdayer moves)
   int unequilibrated_samples = 0;           // samples whose own stability check failed
   std::vector<SpinGlassResult> per_sample;
 };

@@ -121,10 +121,63 @@ void ParallelTempering::step() {
       energy_[i] = model_->energy(s);
     }
   }
+  if (houdayer_) houdayer_step();
   const int parity = static_cast<int>(steps_ & 1);
   for (int c = 0; c < kSets; ++c) exchange_set(c, parity);
   ++steps_;
   update_ends();
+}
+
+void ParallelTempering::set_houdayer(bool on) {
+  if (on && model_->graph().is_dense())
+    throw InputError("Houdayer moves need a sparse model (on a dense one the cluster is every disagreeing site)");
+  houdayer_ = on;
+  in_cluster_.assign(on ? n_ : 0, 0);
+}
+
+void ParallelTempering::houdayer_step() {
+  if (!houdayer_) set_houdayer(true);  // sizes the work arrays (and refuses dense models)
+  for (int k = 0; k < R(); ++k) houdayer_move(k);
+}
+
+void ParallelTempering::houdayer_move(int k) {
+  const int R = this->R();
+  const int ia = slot_replica_[k], ib = R + slot_replica_[R + k];
+  Spin* a = states_.data() + static_cast<size_t>(ia) * n_;
+  Spin* b = states_.data() + static_cast<size_t>(ib) * n_;
+  disagree_.clear();
+  for (size_t i = 0; i < n_; ++i)
+    if (a[i] != b[i]) disagree_.push_back(static_cast<int32_t>(i));
+  // Always draw one word, so the stream's use does not depend on the state.
+  const uint32_t u = rngs_[ia].next_u32();
+  if (disagree_.empty()) return;
+  const int32_t seed = disagree_[(static_cast<uint64_t>(u) * disagree_.size()) >> 32];
+  const Graph& g = model_->graph();
+  const auto off = g.offsets();
+  const auto nb = g.neighbors();
+  const auto w = g.weights();
+  cluster_stack_.assign(1, seed);
+  in_cluster_[seed] = 1;
+  size_t grown = 0;
+  while (grown < cluster_stack_.size()) {
+    const int32_t v = cluster_stack_[grown++];
+    for (int64_t q = off[v]; q < off[v + 1]; ++q) {
+      const int32_t j = nb[q];
+      if (w[q] != 0.0 && !in_cluster_[j] && a[j] != b[j]) {
+        in_cluster_[j] = 1;
+        cluster_stack_.push_back(j);
+      }
+    }
+  }
+  for (int32_t v : cluster_stack_) {  // exchange: s^a = -s^b here, so flipping both swaps them
+    a[v] = static_cast<Spin>(-a[v]);
+    b[v] = static_cast<Spin>(-b[v]);
+    in_cluster_[v] = 0;
+  }
+  energy_[ia] = model_->energy({a, n_});
+  energy_[ib] = model_->energy({b, n_});
+  ++houdayer_moves_;
+  houdayer_flipped_ += static_cast<int64_t>(cluster_stack_.size());
 }
 
 void ParallelTempering::exchange_set(int c, int parity) {
@@ -219,6 +272,7 @@ void ParallelTempering::reset_statistics() {
   std::fill(trip_start_.begin(), trip_start_.end(), -1);
   trips_ = {};
   trip_steps_ = 0;
+  houdayer_moves_ = houdayer_flipped_ = 0;
   update_ends();
 }
 
