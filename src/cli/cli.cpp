@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   register_ews(app, action);
   register_ramp(app, action);
   register_detect(app, action);
+  register_hopfield(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -103,5 +103,6 @@ void register_hysteresis(CLI::App& app, Action& run);
 void register_ews(CLI::App& app, Action& run);
 void register_ramp(CLI::App& app, Action& run);
 void register_detect(CLI::App& app, Action& run);
+void register_hopfield(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

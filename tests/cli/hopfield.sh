@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `spinlab hopfield capacity`: JSON shape, retrieval below and collapse above alpha_c, a
+# finite-size extrapolation with two sizes, the SVG, and bad input.
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3
+fail=0
+"$bin" hopfield capacity --N 200,400 --alpha 0.04:0.34:6 --samples 3 --probes 20 --json --quiet \
+  --plot "$tmp/c.svg" >"$tmp/c.json" || { echo "FAIL: hopfield capacity"; exit 1; }
+$PY - "$tmp/c.json" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "hopfield capacity" and d["rule"] == "hebb"
+assert abs(d["ags_alpha_c"] - 0.138) < 0.001
+assert [s["N"] for s in d["sizes"]] == [200, 400]
+for s in d["sizes"]:
+    pts = s["points"]
+    assert len(pts) == 6 and pts[0]["P"] == round(0.04 * s["N"])
+    assert pts[0]["retrieval"]["mean"] == 1.0 and pts[-1]["retrieval"]["mean"] < 0.5
+    assert 0.04 < s["alpha_c"]["mean"] < 0.34 and s["alpha_c"]["error"] >= 0
+    assert pts[0]["ags_overlap"] > 0.99 and pts[-1]["ags_overlap"] is None
+    assert set(s["seconds"]) == {"couplings", "start_fields", "dynamics"}
+e = d["extrapolation"]
+assert set(e) == {"form", "alpha_c_inf", "a", "chi2_per_dof"} and e["chi2_per_dof"] is None
+print("hopfield capacity JSON ok")
+PYEOF
+grep -q "</svg>" "$tmp/c.svg" || { echo "FAIL: no capacity SVG"; fail=1; }
+"$bin" hopfield capacity --N 100 --alpha 0.05,0.5 --samples 2 --rule storkey --quiet >"$tmp/t.txt" \
+  || { echo "FAIL: table"; fail=1; }
+grep -q "alpha_c(N = 100)" "$tmp/t.txt" || { echo "FAIL: no alpha_c line"; fail=1; }
+. "$2/tests/lib/expect_error.sh"
+expect_error "--alpha" hopfield capacity --N 100 --alpha 0:1.5:3
+expect_error "--alpha" hopfield capacity --N 100 --alpha 0.2,0.1
+expect_error "--N" hopfield capacity --N 0 --alpha 0.1
+expect_error "--N" hopfield capacity --N -5 --alpha 0.1
+expect_error "--N" hopfield capacity --N 10000000 --alpha 0.1
+expect_error "--N" hopfield capacity --N abc --alpha 0.1
+expect_error "--noise" hopfield capacity --N 100 --alpha 0.1 --noise 1.5
+expect_error "--noise" hopfield capacity --N 100 --alpha 0.1 --noise=-0.1
+expect_error "--rule" hopfield capacity --N 100 --alpha 0.1 --rule oja
+expect_error "--samples" hopfield capacity --N 100 --alpha 0.1 --samples 1
+expect_error "--bias" hopfield capacity --N 100 --alpha 0.1 --bias 1
+expect_error "--threshold" hopfield capacity --N 100 --alpha 0.1 --threshold 0
+expect_error "subcommand" hopfield
+exit $fail
