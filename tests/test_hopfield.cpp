@@ -184,6 +184,34 @@ TEST(Hopfield, SynchronousDynamicsFindsFixedPointsAndTwoCycles) {
   EXPECT_EQ(overlap(q.row(2), c), 1.0);
 }
 
+// Hebb fields are integers: the float path (batched fields and dynamics) is bit-identical to double.
+TEST(Hopfield, FloatFieldsAreExactForHebb) {
+  const int n = 300;
+  const Patterns p = random_patterns(n, 60, 0.0, 12, 0);  // alpha = 0.2: long relaxations
+  HopfieldNetwork net(n, StorageRule::Hebb);
+  net.store(p);
+  ASSERT_TRUE(net.float_fields_exact());
+  std::vector<float> S(p.xi.begin(), p.xi.end());
+  std::vector<double> Hd(S.size());
+  std::vector<float> Hf(S.size());
+  net.fields_batch(S.data(), p.p, Hd.data());
+  net.fields_batch(S.data(), p.p, Hf.data());
+  for (size_t k = 0; k < S.size(); ++k) ASSERT_EQ(static_cast<double>(Hf[k]), Hd[k]);
+  int64_t flips = 0;
+  for (int mu = 0; mu < 10; ++mu) {
+    std::vector<Spin> a(p.row(mu).begin(), p.row(mu).end()), b(a);
+    Rng ra(1, mu), rb(1, mu);
+    const RelaxStats sa = net.relax_async(a, std::span<double>(Hd.data() + mu * n, n), ra, 1000);
+    const RelaxStats sb = net.relax_async(b, std::span<float>(Hf.data() + mu * n, n), rb, 1000);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(sa.flips, sb.flips);
+    flips += sa.flips;
+  }
+  EXPECT_GT(flips, 100);
+  HopfieldNetwork st(n, StorageRule::Storkey);
+  EXPECT_FALSE(st.float_fields_exact());
+}
+
 TEST(Hopfield, BatchedFieldsEqualRowByRowFields) {
   for (int n : {40, 100, 129}) {
     const Patterns p = random_patterns(n, 9, 0.0, 8, 0);

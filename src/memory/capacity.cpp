@@ -151,6 +151,7 @@ CapacityResult hopfield_capacity(const CapacityOptions& o) {
     constexpr int32_t kBatch = 64;
     std::vector<float> S_batch;
     std::vector<double> H_batch;
+    std::vector<float> Hf_batch;
     std::vector<Spin> state(static_cast<size_t>(n));
     for (int k = 0; k < K; ++k) {
       const int32_t P = patterns_at(o.alphas[k], n);
@@ -173,13 +174,24 @@ CapacityResult hopfield_capacity(const CapacityOptions& o) {
           corrupt(cues[b], o.noise, rng);
           for (int32_t i = 0; i < n; ++i) S_batch[static_cast<size_t>(b) * n + i] = cues[b][i];
         }
-        H_batch.resize(static_cast<size_t>(B) * n);
-        net.fields_batch(S_batch.data(), B, H_batch.data());
+        // Hebb fields are integers: float holds them exactly at twice the SIMD width.
+        const bool exact_float = net.float_fields_exact();
+        if (exact_float) {
+          Hf_batch.resize(static_cast<size_t>(B) * n);
+          net.fields_batch(S_batch.data(), B, Hf_batch.data());
+        } else {
+          H_batch.resize(static_cast<size_t>(B) * n);
+          net.fields_batch(S_batch.data(), B, H_batch.data());
+        }
         t_fields += since(t);
         t = Clock::now();
         for (int32_t b = 0; b < B; ++b) {
-          std::span<double> h(H_batch.data() + static_cast<size_t>(b) * n, static_cast<size_t>(n));
-          const RelaxStats st = net.relax_async(cues[b], h, rng, o.max_sweeps);
+          const size_t off = static_cast<size_t>(b) * n;
+          const RelaxStats st =
+              exact_float ? net.relax_async(cues[b], std::span<float>(Hf_batch.data() + off, static_cast<size_t>(n)), rng,
+                                            o.max_sweeps)
+                          : net.relax_async(cues[b], std::span<double>(H_batch.data() + off, static_cast<size_t>(n)), rng,
+                                            o.max_sweeps);
           if (!st.converged) ++stuck;
           const double m = overlap(pats.row(mus[b]), cues[b]);
           sum_m += m;

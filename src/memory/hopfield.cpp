@@ -50,6 +50,64 @@ void field_tile(const float* w, int32_t n, const float* S, double* H, int32_t b0
     for (int c = 0; c < 4; ++c) store_d8(H + static_cast<size_t>(b0 + b) * n + i0 + 8 * c, acc[b][c]);
 }
 
+typedef float v16f __attribute__((vector_size(64)));
+inline v16f load_f16(const float* p) {
+  v16f f;
+  std::memcpy(&f, p, sizeof f);
+  return f;
+}
+inline void store_f16(float* p, v16f f) { std::memcpy(p, &f, sizeof f); }
+
+// The float version of field_tile: NB x 2 accumulators of 16 lanes.
+template <int NB>
+void field_tile_f(const float* w, int32_t n, const float* S, float* H, int32_t b0, int32_t i0, int32_t j0,
+                  int32_t j1) {
+  v16f acc[NB][2];
+  for (int b = 0; b < NB; ++b)
+    for (int c = 0; c < 2; ++c) acc[b][c] = load_f16(H + static_cast<size_t>(b0 + b) * n + i0 + 16 * c);
+  for (int32_t j = j0; j < j1; ++j) {
+    const float* wj = w + static_cast<size_t>(j) * n + i0;
+    const v16f w0 = load_f16(wj), w1 = load_f16(wj + 16);
+    for (int b = 0; b < NB; ++b) {
+      const float sb = S[static_cast<size_t>(b0 + b) * n + j];
+      acc[b][0] += sb * w0;
+      acc[b][1] += sb * w1;
+    }
+  }
+  for (int b = 0; b < NB; ++b)
+    for (int c = 0; c < 2; ++c) store_f16(H + static_cast<size_t>(b0 + b) * n + i0 + 16 * c, acc[b][c]);
+}
+
+// H = S w in tiles (w symmetric: H[b][i] = sum_j S[b][j] w[j][i], w read row-wise, 32 columns
+// at a time, 256 rows per tile so the tile stays in L1/L2 while every state streams over it).
+template <typename F, typename Tile4, typename Tile1>
+void fields_batch_impl(const float* w, int32_t n, const float* S, int32_t B, F* H, Tile4 tile4, Tile1 tile1) {
+  std::fill(H, H + static_cast<size_t>(B) * n, F(0));
+  constexpr int32_t TI = 32, TJ = 256;
+  const int32_t n_full = n - n % TI;
+  for (int32_t i0 = 0; i0 < n_full; i0 += TI)
+    for (int32_t j0 = 0; j0 < n; j0 += TJ) {
+      const int32_t j1 = std::min(n, j0 + TJ);
+      int32_t b = 0;
+      for (; b + 4 <= B; b += 4) tile4(w, n, S, H, b, i0, j0, j1);
+      for (; b < B; ++b) tile1(w, n, S, H, b, i0, j0, j1);
+    }
+  for (int32_t i = n_full; i < n; ++i)  // the last n % 32 columns
+    for (int32_t b = 0; b < B; ++b) {
+      F acc = 0;
+      const float* wi = w + static_cast<size_t>(i) * n;
+      const float* sb = S + static_cast<size_t>(b) * n;
+      for (int32_t j = 0; j < n; ++j) acc += static_cast<F>(wi[j]) * sb[j];
+      H[static_cast<size_t>(b) * n + i] = acc;
+    }
+}
+
+template <typename F>
+void apply_flip_impl(const float* wi, int32_t n, Spin s_new, F* h) {
+  const F d = F(2) * s_new;
+  for (int32_t j = 0; j < n; ++j) h[j] += d * static_cast<F>(wi[j]);
+}
+
 }  // namespace
 
 Patterns random_patterns(int32_t n, int32_t p, double bias, uint64_t seed, uint64_t stream) {
@@ -244,33 +302,19 @@ void HopfieldNetwork::fields(std::span<const Spin> s, std::span<double> h) const
 }
 
 void HopfieldNetwork::fields_batch(const float* S, int32_t B, double* H) const {
-  const int32_t n = n_;
-  std::fill(H, H + static_cast<size_t>(B) * n, 0.0);
-  // w is symmetric: H[b][i] = sum_j S[b][j] w[j][i], read row-wise in tiles of 32 columns.
-  constexpr int32_t TI = 32, TJ = 256;
-  const int32_t n_full = n - n % TI;
-  for (int32_t i0 = 0; i0 < n_full; i0 += TI)
-    for (int32_t j0 = 0; j0 < n; j0 += TJ) {
-      const int32_t j1 = std::min(n, j0 + TJ);
-      int32_t b = 0;
-      for (; b + 4 <= B; b += 4) field_tile<4>(w_.data(), n, S, H, b, i0, j0, j1);
-      for (; b < B; ++b) field_tile<1>(w_.data(), n, S, H, b, i0, j0, j1);
-    }
-  for (int32_t i = n_full; i < n; ++i)  // the last n % 32 columns
-    for (int32_t b = 0; b < B; ++b) {
-      double acc = 0;
-      const float* wi = w_.data() + static_cast<size_t>(i) * n;
-      const float* sb = S + static_cast<size_t>(b) * n;
-      for (int32_t j = 0; j < n; ++j) acc += static_cast<double>(wi[j]) * sb[j];
-      H[static_cast<size_t>(b) * n + i] = acc;
-    }
+  fields_batch_impl(w_.data(), n_, S, B, H, field_tile<4>, field_tile<1>);
+}
+
+void HopfieldNetwork::fields_batch(const float* S, int32_t B, float* H) const {
+  fields_batch_impl(w_.data(), n_, S, B, H, field_tile_f<4>, field_tile_f<1>);
 }
 
 void HopfieldNetwork::apply_flip(int32_t i, Spin s_new, std::span<double> h) const {
-  const float* wi = w_.data() + static_cast<size_t>(i) * static_cast<size_t>(n_);
-  const double d = 2.0 * s_new;
-  double* hp = h.data();
-  for (int32_t j = 0; j < n_; ++j) hp[j] += d * static_cast<double>(wi[j]);
+  apply_flip_impl(w_.data() + static_cast<size_t>(i) * static_cast<size_t>(n_), n_, s_new, h.data());
+}
+
+void HopfieldNetwork::apply_flip(int32_t i, Spin s_new, std::span<float> h) const {
+  apply_flip_impl(w_.data() + static_cast<size_t>(i) * static_cast<size_t>(n_), n_, s_new, h.data());
 }
 
 void random_permutation(std::span<int32_t> order, Rng& rng) {
@@ -279,7 +323,8 @@ void random_permutation(std::span<int32_t> order, Rng& rng) {
   for (uint32_t k = n; k > 1; --k) std::swap(order[k - 1], order[rng.below(k)]);
 }
 
-RelaxStats HopfieldNetwork::relax_async(std::span<Spin> s, std::span<double> h, Rng& rng, int64_t max_sweeps) const {
+template <typename F>
+RelaxStats HopfieldNetwork::relax_async_impl(std::span<Spin> s, std::span<F> h, Rng& rng, int64_t max_sweeps) const {
   RelaxStats st;
   std::vector<int32_t> order(static_cast<size_t>(n_));
   for (int64_t sweep = 1; sweep <= max_sweeps; ++sweep) {
@@ -301,6 +346,14 @@ RelaxStats HopfieldNetwork::relax_async(std::span<Spin> s, std::span<double> h, 
     }
   }
   return st;
+}
+
+RelaxStats HopfieldNetwork::relax_async(std::span<Spin> s, std::span<double> h, Rng& rng, int64_t max_sweeps) const {
+  return relax_async_impl(s, h, rng, max_sweeps);
+}
+
+RelaxStats HopfieldNetwork::relax_async(std::span<Spin> s, std::span<float> h, Rng& rng, int64_t max_sweeps) const {
+  return relax_async_impl(s, h, rng, max_sweeps);
 }
 
 RelaxStats HopfieldNetwork::relax_sync(std::span<Spin> s, std::span<double> h, int64_t max_sweeps) const {

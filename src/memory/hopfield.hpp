@@ -98,12 +98,21 @@ class HopfieldNetwork {
   /// Fields of B states at once: H[b N + i] = sum_j w_ij S[b N + j], S holding +-1 as float.
   /// A blocked kernel (column tiles x row tiles x 4 states in registers); B >= 1.
   void fields_batch(const float* S, int32_t B, double* H) const;
+  /// The same with float accumulators (twice the lanes): exact when float_fields_exact().
+  void fields_batch(const float* S, int32_t B, float* H) const;
+  /// True for Hebb while (N - 1) * stored() < 2^24: every field is an integer that float holds
+  /// exactly, so the float overloads give bit-identical dynamics at half the memory traffic.
+  bool float_fields_exact() const {
+    return rule_ == StorageRule::Hebb && static_cast<int64_t>(n_ - 1) * stored_ < (int64_t{1} << 24);
+  }
 
   /// T = 0 asynchronous dynamics: sweeps in a random order (a fresh permutation from rng each
   /// sweep), s_i <- sign(f_i) one neuron at a time (ties keep s_i), until a sweep flips nothing or
   /// max_sweeps sweeps. h must hold fields(s) and is kept current (a flip of s_i adds
   /// 2 s_i w_i. to h: O(N) per flip, O(1) per quiet update). E never increases.
   RelaxStats relax_async(std::span<Spin> s, std::span<double> h, Rng& rng, int64_t max_sweeps) const;
+  /// With float fields (exact only when float_fields_exact(); otherwise rounding accumulates).
+  RelaxStats relax_async(std::span<Spin> s, std::span<float> h, Rng& rng, int64_t max_sweeps) const;
   /// T = 0 synchronous dynamics: s(t+1)_i = sign(f_i(s(t))) for all i at once (ties keep), until a
   /// fixed point, a 2-cycle (Goles et al. 1985: the only other possible limit) or max_sweeps steps.
   RelaxStats relax_sync(std::span<Spin> s, std::span<double> h, int64_t max_sweeps) const;
@@ -119,12 +128,15 @@ class HopfieldNetwork {
   }
   /// h += 2 s_new w_i. after neuron i flipped to s_new.
   void apply_flip(int32_t i, Spin s_new, std::span<double> h) const;
+  void apply_flip(int32_t i, Spin s_new, std::span<float> h) const;
 
  private:
   void store_hebb(const Patterns& pats, int32_t first, int32_t count);
   void store_storkey(std::span<const Spin> xi);
   void store_pinv(std::span<const Spin> xi);
   void symmetrize();
+  template <typename F>
+  RelaxStats relax_async_impl(std::span<Spin> s, std::span<F> h, Rng& rng, int64_t max_sweeps) const;
 
   int32_t n_ = 0;
   StorageRule rule_;
