@@ -10,6 +10,7 @@
 #include "memory/ags.hpp"
 #include "memory/capacity.hpp"
 #include "memory/hopfield.hpp"
+#include "memory/phase.hpp"
 #include "sample/single_spin.hpp"
 #include "test_util.hpp"
 
@@ -354,6 +355,35 @@ TEST(HopfieldCapacity, SmallScanRetrievesBelowAndFailsAboveAndIgnoresThreads) {
   o.probes = 3;
   const CapacityResult c = hopfield_capacity(o);
   EXPECT_EQ(c.sizes[0].points[0].retrieval.mean, 1.0);
+}
+
+// Corners of the AGS diagram: retrieval at low load and low T, paramagnet above T_g, spin glass at
+// high load and low T (replicas started at the pattern lose it but stay frozen together).
+TEST(HopfieldPhase, CornersAreClassifiedAndThreadsDoNotMatter) {
+  PhaseOptions o;
+  o.n = 200;
+  o.alphas = {0.02, 0.5};
+  o.temperatures = {0.1, 1.8};
+  o.samples = 2;
+  o.therm = 50;
+  o.sweeps = 50;
+  o.threads = 1;
+  const PhaseResult a = hopfield_phase(o);
+  ASSERT_EQ(a.points.size(), 4u);
+  EXPECT_EQ(a.points[0].phase, "retrieval");     // (0.02, 0.1)
+  EXPECT_EQ(a.points[1].phase, "paramagnetic");  // (0.02, 1.8)
+  EXPECT_EQ(a.points[2].phase, "spin-glass");    // (0.5, 0.1)
+  EXPECT_EQ(a.points[3].phase, "paramagnetic");  // (0.5, 1.8) > T_g = 1.71
+  EXPECT_GT(a.points[0].ags_m, 0.99);
+  EXPECT_EQ(a.points[2].ags_m, 0.0);
+  EXPECT_NEAR(a.line_tm.front(), 1.0, 1e-12);
+  EXPECT_EQ(a.line_tm.back(), 0.0);
+  o.threads = 2;
+  o.ags_lines = false;
+  const PhaseResult b = hopfield_phase(o);
+  for (size_t k = 0; k < 4; ++k) EXPECT_EQ(a.points[k].q.mean, b.points[k].q.mean);
+  o.temperatures = {0.0};
+  EXPECT_THROW(hopfield_phase(o), InputError);
 }
 
 TEST(HopfieldCapacity, CrossingAndFitHelpers) {

@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   register_ramp(app, action);
   register_detect(app, action);
   register_hopfield(app, action);
+  register_dam(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

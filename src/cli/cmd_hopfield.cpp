@@ -10,9 +10,16 @@
 #include "io/svg_plot.hpp"
 #include "memory/ags.hpp"
 #include "memory/capacity.hpp"
+#include "memory/phase.hpp"
 
 namespace spinlab::cli {
 namespace {
+
+std::string fmt_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", x);
+  return buf;
+}
 
 std::vector<int32_t> parse_sizes(const std::string& spec) {
   std::vector<int32_t> out;
@@ -195,6 +202,116 @@ int run_capacity(const CapacityFlags& f) {
   return 0;
 }
 
+struct PhaseFlags {
+  int32_t n = 400;
+  std::string alphas = "0.02:0.2:10", temps = "0.1:1.3:13", rule = "hebb", plot;
+  int samples = 2, threads = 2;
+  int64_t therm = 100, sweeps = 100;
+  double m_threshold = 0.4, q_threshold = 0;
+  uint64_t seed = 1;
+  bool json = false, quiet = false;
+};
+
+std::string phase_svg(const PhaseResult& r, int32_t n) {
+  PlotPanel p;
+  p.title = "Hopfield (alpha, T) phases, N = " + std::to_string(n) + ", Glauber dynamics from a pattern";
+  p.xlabel = "alpha = P/N";
+  p.ylabel = "T";
+  PlotSeries ret, sg, para, tm, tg;
+  ret.label = "retrieval (m >= threshold)";
+  sg.label = "spin glass (q >= threshold)";
+  para.label = "paramagnetic";
+  ret.colour = "#0072B2", sg.colour = "#D55E00", para.colour = "#999999";
+  for (const auto& q : r.points) {
+    PlotSeries& s = q.phase == "retrieval" ? ret : (q.phase == "spin-glass" ? sg : para);
+    s.x.push_back(q.alpha), s.y.push_back(q.T);
+  }
+  tm.label = "AGS T_M(alpha): retrieval states exist below";
+  tg.label = "AGS T_g = 1 + sqrt(alpha)";
+  tm.curve = tg.curve = true;
+  tm.colour = "#000000", tg.colour = "#009E73";
+  tm.x = r.line_alpha, tm.y = r.line_tm;
+  double amax = 0;
+  for (const auto& q : r.points) amax = std::max(amax, q.alpha);
+  for (int k = 0; k <= 50; ++k) {
+    const double a = amax * k / 50.0;
+    tg.x.push_back(a), tg.y.push_back(ags_glass_temperature(a));
+  }
+  p.series = {ret, sg, para, tm, tg};
+  return render_svg({p}, 1);
+}
+
+int run_phase(const PhaseFlags& f) {
+  PhaseOptions o;
+  o.n = f.n;
+  o.alphas = parse_value_list(f.alphas, "--alpha");
+  o.temperatures = parse_value_list(f.temps, "--T");
+  o.rule = parse_storage_rule(f.rule);
+  o.samples = f.samples;
+  o.therm = f.therm;
+  o.sweeps = f.sweeps;
+  o.m_threshold = f.m_threshold;
+  o.q_threshold = f.q_threshold;
+  o.seed = f.seed;
+  o.threads = f.threads;
+  if (f.threads < 1 || f.threads > 1024) throw InputError("--threads must lie in [1, 1024]");
+  if (f.n < 8 || f.n > 65536) throw InputError("--N must lie in [8, 65536], got " + std::to_string(f.n));
+  check_coupling_memory({f.n}, o.rule, f.threads);
+  if (!f.plot.empty()) check_writable(f.plot);
+  ProgressLine line("hopfield phase", f.quiet);
+  o.progress = line.callback();
+  const PhaseResult r = hopfield_phase(o);
+  line(1.0);
+  if (!f.plot.empty()) write_output(f.plot, phase_svg(r, f.n));
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "hopfield phase";
+    j["N"] = f.n;
+    j["rule"] = f.rule;
+    j["samples"] = f.samples;
+    j["therm"] = f.therm;
+    j["sweeps"] = f.sweeps;
+    j["seed"] = f.seed;
+    j["m_threshold"] = f.m_threshold;
+    j["q_threshold"] = r.q_threshold;
+    j["points"] = nlohmann::json::array();
+    for (const auto& p : r.points)
+      j["points"].push_back({{"alpha", p.alpha}, {"T", p.T}, {"P", p.patterns}, {"m", to_json(p.m)}, {"q", to_json(p.q)},
+                             {"phase", p.phase}, {"ags_m", p.ags_m}});
+    j["ags_lines"] = {{"alpha", r.line_alpha}, {"T_M", r.line_tm}, {"T_g", r.line_tg}};
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("# Hopfield phases: N = %d, rule %s, %d samples, heat bath from pattern 1, %lld + %lld sweeps, %.1f s\n",
+              f.n, f.rule.c_str(), f.samples, static_cast<long long>(f.therm), static_cast<long long>(f.sweeps), r.seconds);
+  std::printf("# R retrieval (m >= %g), S spin glass (q >= %g), P paramagnetic. AGS (N -> inf): retrieval states "
+              "exist for alpha < alpha_M(T) (T_M line); spin glass for alpha > alpha_g(T) = (T - 1)^2 (T_g = 1 + sqrt(alpha))\n",
+              f.m_threshold, r.q_threshold);
+  const size_t K = o.alphas.size(), TT = o.temperatures.size();
+  std::printf("%8s", "T \\ a");
+  for (double a : o.alphas) std::printf(" %6.3f", a);
+  std::printf("   %9s %9s\n", "alpha_M", "alpha_g");
+  for (size_t t = TT; t-- > 0;) {
+    std::printf("%8.3f", o.temperatures[t]);
+    for (size_t k = 0; k < K; ++k) {
+      const std::string& ph = r.points[k * TT + t].phase;
+      std::printf(" %6s", ph == "retrieval" ? "R" : (ph == "spin-glass" ? "S" : "P"));
+    }
+    // AGS: the largest alpha with a retrieval state at this T (T_M inverted), and (T-1)^2 for T_g.
+    double a_m = 0;
+    for (size_t k = 0; k < r.line_alpha.size(); ++k)
+      if (r.line_tm[k] >= o.temperatures[t]) a_m = r.line_alpha[k];
+    const double T = o.temperatures[t];
+    std::printf("   %9.3f %9s\n", a_m, T > 1 ? fmt_number((T - 1) * (T - 1)).c_str() : "0");
+  }
+  std::printf("\n%8s %8s %22s %22s %12s %10s\n", "alpha", "T", "m", "q", "phase", "m (AGS RS)");
+  for (const auto& p : r.points)
+    std::printf("%8.4f %8.4f %10.4f +- %-8.2g %10.4f +- %-8.2g %12s %10.4f\n", p.alpha, p.T, p.m.mean, p.m.error, p.q.mean,
+                p.q.error, p.phase.c_str(), p.ags_m);
+  return 0;
+}
+
 }  // namespace
 
 void register_hopfield(CLI::App& app, Action& run) {
@@ -219,6 +336,27 @@ void register_hopfield(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_capacity(*f); }; });
+  }
+  {
+    auto* cmd = hop->add_subcommand("phase", "The (alpha, T) phase diagram on a grid: retrieval / spin glass / paramagnet vs AGS");
+    cmd->footer("Example: spinlab hopfield phase --N 400 --alpha 0.02:0.2:10 --T 0.1:1.3:13 --plot phase.svg");
+    auto f = std::make_shared<PhaseFlags>();
+    cmd->add_option("--N", f->n, "neurons")->capture_default_str();
+    cmd->add_option("--alpha", f->alphas, "loads P/N: START:STOP:COUNT or a list")->capture_default_str();
+    cmd->add_option("--T", f->temps, "temperatures: START:STOP:COUNT or a list")->capture_default_str();
+    cmd->add_option("--rule", f->rule, "storage rule: hebb | storkey | pinv (AGS lines are for hebb)")->capture_default_str();
+    cmd->add_option("--samples", f->samples, "pattern sets per grid point")->capture_default_str();
+    cmd->add_option("--therm", f->therm, "heat-bath sweeps discarded")->capture_default_str();
+    cmd->add_option("--sweeps", f->sweeps, "heat-bath sweeps measured")->capture_default_str();
+    cmd->add_option("--m-threshold", f->m_threshold, "retrieval when the pattern overlap m >= this")->capture_default_str();
+    cmd->add_option("--q-threshold", f->q_threshold, "spin glass when the replica overlap q >= this (0: max(0.05, 2/sqrt(N)))")
+        ->capture_default_str();
+    cmd->add_option("--seed", f->seed, "random seed")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_option("--plot", f->plot, "write the phase picture with the AGS lines as an SVG");
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_phase(*f); }; });
   }
 }
 

@@ -30,6 +30,19 @@ grep -q "</svg>" "$tmp/c.svg" || { echo "FAIL: no capacity SVG"; fail=1; }
 "$bin" hopfield capacity --N 100 --alpha 0.05,0.5 --samples 2 --rule storkey --quiet >"$tmp/t.txt" \
   || { echo "FAIL: table"; fail=1; }
 grep -q "alpha_c(N = 100)" "$tmp/t.txt" || { echo "FAIL: no alpha_c line"; fail=1; }
+"$bin" hopfield phase --N 100 --alpha 0.02,0.5 --T 0.1,1.8 --therm 30 --sweeps 30 --json --quiet --plot "$tmp/p.svg" \
+  >"$tmp/p.json" || { echo "FAIL: hopfield phase"; exit 1; }
+$PY - "$tmp/p.json" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "hopfield phase" and len(d["points"]) == 4
+ph = {(p["alpha"], p["T"]): p["phase"] for p in d["points"]}
+assert ph[(0.02, 0.1)] == "retrieval" and ph[(0.02, 1.8)] == "paramagnetic", ph
+l = d["ags_lines"]
+assert len(l["alpha"]) == len(l["T_M"]) == len(l["T_g"]) and l["T_M"][0] == 1.0
+print("hopfield phase JSON ok")
+PYEOF
+grep -q "</svg>" "$tmp/p.svg" || { echo "FAIL: no phase SVG"; fail=1; }
 . "$2/tests/lib/expect_error.sh"
 expect_error "--alpha" hopfield capacity --N 100 --alpha 0:1.5:3
 expect_error "--alpha" hopfield capacity --N 100 --alpha 0.2,0.1
@@ -44,4 +57,7 @@ expect_error "--samples" hopfield capacity --N 100 --alpha 0.1 --samples 1
 expect_error "--bias" hopfield capacity --N 100 --alpha 0.1 --bias 1
 expect_error "--threshold" hopfield capacity --N 100 --alpha 0.1 --threshold 0
 expect_error "subcommand" hopfield
+expect_error "--T" hopfield phase --N 100 --T=-1,0.5
+expect_error "--N" hopfield phase --N 2
+expect_error "--alpha" hopfield phase --N 100 --alpha 2
 exit $fail
