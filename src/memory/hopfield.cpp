@@ -227,7 +227,8 @@ void HopfieldNetwork::store_hebb(const Patterns& pats, int32_t first, int32_t co
 void HopfieldNetwork::store_storkey(std::span<const Spin> xi) {
   const size_t n = static_cast<size_t>(n_);
   std::vector<double> h(n);
-  fields(xi, h);
+  const std::vector<float> xf(xi.begin(), xi.end());
+  fields_batch(xf.data(), 1, h.data());  // the blocked kernel: vectorised, unlike a scalar dot
   const double inv_n = 1.0 / static_cast<double>(n_);
   std::vector<double> xd(xi.begin(), xi.end());
   for (size_t i = 0; i < n; ++i) {
@@ -248,11 +249,12 @@ void HopfieldNetwork::store_pinv(std::span<const Spin> xi) {
   const size_t n = static_cast<size_t>(n_);
   std::vector<double> r(xi.begin(), xi.end()), pr(n);
   for (int pass = 0; pass < 2; ++pass) {
-    for (size_t i = 0; i < n; ++i) {
-      const double* pi = proj_.data() + i * n;
-      double acc = 0;
-      for (size_t j = 0; j < n; ++j) acc += pi[j] * r[j];
-      pr[i] = acc;
+    // pr = Pi r: Pi is symmetric, so accumulate rows scaled by r_j (vectorises, no reduction).
+    std::fill(pr.begin(), pr.end(), 0.0);
+    for (size_t j = 0; j < n; ++j) {
+      const double* pj = proj_.data() + j * n;
+      const double rj = r[j];
+      for (size_t i = 0; i < n; ++i) pr[i] += rj * pj[i];
     }
     for (size_t i = 0; i < n; ++i) r[i] -= pr[i];
   }
