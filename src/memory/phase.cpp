@@ -69,7 +69,7 @@ PhaseResult hopfield_phase(const PhaseOptions& o) {
         hb.sweep(a, ha, ra);
         hb.sweep(b, hbf, rb);
         msum += 0.5 * (overlap(xi, a) + overlap(xi, b));
-        qsum += overlap(a, b);
+        qsum += std::fabs(overlap(a, b));  // |q|: the two replicas may sit in mirror states
       }
       mv[k][t][s] = msum / static_cast<double>(o.sweeps);
       qv[k][t][s] = qsum / static_cast<double>(o.sweeps);
