@@ -214,20 +214,20 @@ struct PhaseFlags {
 
 std::string phase_svg(const PhaseResult& r, int32_t n) {
   PlotPanel p;
-  p.title = "Hopfield (alpha, T) phases, N = " + std::to_string(n) + ", Glauber dynamics from a pattern";
+  p.title = "Hopfield phases, N = " + std::to_string(n);
   p.xlabel = "alpha = P/N";
   p.ylabel = "T";
   PlotSeries ret, sg, para, tm, tg;
-  ret.label = "retrieval (m >= threshold)";
-  sg.label = "spin glass (q >= threshold)";
-  para.label = "paramagnetic";
+  ret.label = "retrieval";
+  sg.label = "spin glass";
+  para.label = "paramagnet";
   ret.colour = "#0072B2", sg.colour = "#D55E00", para.colour = "#999999";
   for (const auto& q : r.points) {
     PlotSeries& s = q.phase == "retrieval" ? ret : (q.phase == "spin-glass" ? sg : para);
     s.x.push_back(q.alpha), s.y.push_back(q.T);
   }
-  tm.label = "AGS T_M(alpha): retrieval states exist below";
-  tg.label = "AGS T_g = 1 + sqrt(alpha)";
+  tm.label = "AGS T_M";
+  tg.label = "AGS T_g";
   tm.curve = tg.curve = true;
   tm.colour = "#000000", tg.colour = "#009E73";
   tm.x = r.line_alpha, tm.y = r.line_tm;
