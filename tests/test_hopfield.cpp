@@ -11,6 +11,7 @@
 #include "memory/capacity.hpp"
 #include "memory/hopfield.hpp"
 #include "memory/phase.hpp"
+#include "memory/recall.hpp"
 #include "sample/single_spin.hpp"
 #include "test_util.hpp"
 
@@ -384,6 +385,22 @@ TEST(HopfieldPhase, CornersAreClassifiedAndThreadsDoNotMatter) {
   for (size_t k = 0; k < 4; ++k) EXPECT_EQ(a.points[k].q.mean, b.points[k].q.mean);
   o.temperatures = {0.0};
   EXPECT_THROW(hopfield_phase(o), InputError);
+}
+
+// Correlated patterns (mean 0.5, like images) at alpha = 0.1: the projection rule recalls every
+// cue exactly, Hebb recalls none (it falls into the shared mean state).
+TEST(HopfieldRecall, ProjectionRuleRecallsCorrelatedPatternsHebbDoesNot) {
+  const Patterns p = random_patterns(200, 20, 0.5, 6, 0);
+  RecallOptions o;
+  o.rules = {StorageRule::Hebb, StorageRule::PseudoInverse};
+  o.noise = 0.1;
+  const RecallResult r = hopfield_recall(p, o);
+  ASSERT_EQ(r.rules.size(), 2u);
+  EXPECT_EQ(r.rules[1].exact_fraction, 1.0);
+  EXPECT_EQ(r.rules[0].retrieved_fraction, 0.0);
+  EXPECT_NEAR(overlap(p.row(3), std::span<const Spin>(r.cues.data() + 3 * 200, 200)), 0.8, 1e-12);
+  o.noise = 2;
+  EXPECT_THROW(hopfield_recall(p, o), InputError);
 }
 
 TEST(HopfieldCapacity, CrossingAndFitHelpers) {

@@ -43,6 +43,25 @@ assert len(l["alpha"]) == len(l["T_M"]) == len(l["T_g"]) and l["T_M"][0] == 1.0
 print("hopfield phase JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/p.svg" || { echo "FAIL: no phase SVG"; fail=1; }
+# recall from a CSV of 0/1 images (correlated: pixels on with probability 0.7)
+$PY - "$tmp/img.csv" <<'PYEOF'
+import random, sys
+random.seed(3)
+with open(sys.argv[1], "w") as f:
+    for r in range(12):
+        f.write(",".join("1" if random.random() < 0.7 else "0" for _ in range(100)) + "\n")
+PYEOF
+"$bin" hopfield recall --images "$tmp/img.csv" --count 10 --noise 0.1 --rule hebb,pinv --json --png "$tmp/r.png" \
+  >"$tmp/r.json" || { echo "FAIL: hopfield recall"; exit 1; }
+$PY - "$tmp/r.json" "$tmp/r.png" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "hopfield recall" and d["N"] == 100 and d["count"] == 10
+r = {x["rule"]: x for x in d["rules"]}
+assert r["pinv"]["exact_fraction"] == 1.0 and r["hebb"]["retrieved_fraction"] < 0.5, r
+assert open(sys.argv[2], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+print("hopfield recall JSON and PNG ok")
+PYEOF
 . "$2/tests/lib/expect_error.sh"
 expect_error "--alpha" hopfield capacity --N 100 --alpha 0:1.5:3
 expect_error "--alpha" hopfield capacity --N 100 --alpha 0.2,0.1
@@ -60,4 +79,9 @@ expect_error "subcommand" hopfield
 expect_error "--T" hopfield phase --N 100 --T=-1,0.5
 expect_error "--N" hopfield phase --N 2
 expect_error "--alpha" hopfield phase --N 100 --alpha 2
+expect_error "--count" hopfield recall --images "$tmp/img.csv" --count 50
+expect_error "--count" hopfield recall --images "$tmp/img.csv" --count 0
+expect_error "--noise" hopfield recall --images "$tmp/img.csv" --noise 1.5
+expect_error "--rule" hopfield recall --images "$tmp/img.csv" --rule hebb,oja
+expect_error "nope.csv" hopfield recall --images "$tmp/nope.csv"
 exit $fail
