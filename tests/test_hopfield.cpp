@@ -351,11 +351,15 @@ TEST(HopfieldCapacity, SmallScanRetrievesBelowAndFailsAboveAndIgnoresThreads) {
   o.threads = 2;
   const CapacityResult b = hopfield_capacity(o);
   for (size_t k = 0; k < pts.size(); ++k) EXPECT_EQ(b.sizes[0].points[k].overlap.mean, pts[k].overlap.mean);
-  // Noise 0.1 with a few probes: cues are repaired at low load.
+  // Noise 0.1 with a few probes: cues are repaired at low load, by either dynamics.
   o.noise = 0.1;
   o.probes = 3;
   const CapacityResult c = hopfield_capacity(o);
   EXPECT_EQ(c.sizes[0].points[0].retrieval.mean, 1.0);
+  o.synchronous = true;
+  const CapacityResult d = hopfield_capacity(o);
+  EXPECT_EQ(d.sizes[0].points[0].retrieval.mean, 1.0);
+  EXPECT_LT(d.sizes[0].points[3].retrieval.mean, 0.5);
 }
 
 // Corners of the AGS diagram: retrieval at low load and low T, paramagnet above T_g, spin glass at

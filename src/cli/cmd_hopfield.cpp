@@ -51,7 +51,7 @@ void check_coupling_memory(const std::vector<int32_t>& sizes, StorageRule rule, 
 }
 
 struct CapacityFlags {
-  std::string sizes = "2000", alphas = "0.05:0.25:21", rule = "hebb", plot;
+  std::string sizes = "2000", alphas = "0.05:0.25:21", rule = "hebb", update = "async", plot;
   int samples = 10, threads = 2, probes = 0;
   double noise = 0.0, threshold = 0.9, bias = 0.0;
   int64_t max_sweeps = 1000;
@@ -125,6 +125,8 @@ int run_capacity(const CapacityFlags& f) {
   o.max_sweeps = f.max_sweeps;
   o.seed = f.seed;
   o.threads = f.threads;
+  if (f.update != "async" && f.update != "sync") throw InputError("--update: expected async or sync, got '" + f.update + "'");
+  o.synchronous = f.update == "sync";
   if (!(f.bias > -1.0 && f.bias < 1.0)) throw InputError("--bias must lie in (-1, 1)");
   if (f.threads < 1 || f.threads > 1024) throw InputError("--threads must lie in [1, 1024]");
   check_coupling_memory(o.sizes, o.rule, std::min(f.threads, f.samples * static_cast<int>(o.sizes.size())));
@@ -146,7 +148,7 @@ int run_capacity(const CapacityFlags& f) {
     j["threshold"] = f.threshold;
     j["probes"] = f.probes;
     j["seed"] = f.seed;
-    j["dynamics"] = "T = 0 asynchronous, random order, to a fixed point";
+    j["dynamics"] = o.synchronous ? "T = 0 synchronous, to a fixed point or 2-cycle" : "T = 0 asynchronous, random order, to a fixed point";
     j["alpha_c_criterion"] = criterion;
     j["ags_alpha_c"] = r.ags_alpha_c;
     j["sizes"] = nlohmann::json::array();
@@ -172,9 +174,10 @@ int run_capacity(const CapacityFlags& f) {
     j["seconds"] = r.seconds;
     std::printf("%s\n", j.dump(1).c_str());
   } else {
-    std::printf("# Hopfield capacity: rule %s, %d samples, noise %g, retrieved = final m >= %g, T = 0 asynchronous "
-                "dynamics to a fixed point, %.1f s\n",
-                f.rule.c_str(), f.samples, f.noise, f.threshold, r.seconds);
+    std::printf("# Hopfield capacity: rule %s, %d samples, noise %g, retrieved = final m >= %g, T = 0 %s, %.1f s\n",
+                f.rule.c_str(), f.samples, f.noise, f.threshold,
+                o.synchronous ? "synchronous dynamics to a fixed point or 2-cycle" : "asynchronous dynamics to a fixed point",
+                r.seconds);
     for (const auto& cs : r.sizes) {
       std::printf("## N = %d\n%8s %6s %24s %24s %10s\n", cs.n, "alpha", "P", "final overlap m", "retrieval rate",
                   o.rule == StorageRule::Hebb ? "m (AGS)" : "");
@@ -185,7 +188,9 @@ int run_capacity(const CapacityFlags& f) {
           if (std::isfinite(p.ags_overlap)) std::printf(" %10.4f", p.ags_overlap);
           else std::printf(" %10s", "-");
         }
-        if (p.unconverged) std::printf("   (%lld starts hit --max-sweeps)", static_cast<long long>(p.unconverged));
+        if (p.unconverged)
+          std::printf("   (%lld starts %s)", static_cast<long long>(p.unconverged),
+                      o.synchronous ? "ended in a 2-cycle or hit --max-sweeps" : "hit --max-sweeps");
         std::printf("\n");
       }
       std::printf("alpha_c(N = %d) = %.4f +- %.4f   [AGS, N -> inf: %.4f]\n", cs.n, cs.alpha_c.mean, cs.alpha_c.error,
@@ -433,6 +438,7 @@ void register_hopfield(CLI::App& app, Action& run) {
     cmd->add_option("--bias", f->bias, "pattern mean a (each neuron +1 with probability (1+a)/2)")->capture_default_str();
     cmd->add_option("--probes", f->probes, "patterns started per sample and alpha (0 = every stored pattern)")->capture_default_str();
     cmd->add_option("--max-sweeps", f->max_sweeps, "sweep limit of one relaxation")->capture_default_str();
+    cmd->add_option("--update", f->update, "T = 0 dynamics: async (random order per sweep) | sync")->capture_default_str();
     cmd->add_option("--seed", f->seed, "random seed")->check(seed_validator())->capture_default_str();
     cmd->add_option("--threads", f->threads, "threads (results do not depend on it)")->capture_default_str();
     cmd->add_option("--plot", f->plot, "write retrieval rate and overlap vs alpha as an SVG");

@@ -175,7 +175,7 @@ CapacityResult hopfield_capacity(const CapacityOptions& o) {
           for (int32_t i = 0; i < n; ++i) S_batch[static_cast<size_t>(b) * n + i] = cues[b][i];
         }
         // Hebb fields are integers: float holds them exactly at twice the SIMD width.
-        const bool exact_float = net.float_fields_exact();
+        const bool exact_float = net.float_fields_exact() && !o.synchronous;
         if (exact_float) {
           Hf_batch.resize(static_cast<size_t>(B) * n);
           net.fields_batch(S_batch.data(), B, Hf_batch.data());
@@ -188,7 +188,9 @@ CapacityResult hopfield_capacity(const CapacityOptions& o) {
         for (int32_t b = 0; b < B; ++b) {
           const size_t off = static_cast<size_t>(b) * n;
           const RelaxStats st =
-              exact_float ? net.relax_async(cues[b], std::span<float>(Hf_batch.data() + off, static_cast<size_t>(n)), rng,
+              o.synchronous ? net.relax_sync(cues[b], std::span<double>(H_batch.data() + off, static_cast<size_t>(n)),
+                                             o.max_sweeps)
+              : exact_float ? net.relax_async(cues[b], std::span<float>(Hf_batch.data() + off, static_cast<size_t>(n)), rng,
                                             o.max_sweeps)
                           : net.relax_async(cues[b], std::span<double>(H_batch.data() + off, static_cast<size_t>(n)), rng,
                                             o.max_sweeps);

@@ -24,6 +24,9 @@ struct CapacityOptions {
   double threshold = 0.9;
   int probes = 0;                    // patterns started per (sample, alpha), evenly spaced; 0 = all P
   int64_t max_sweeps = 1000;
+  /// false: asynchronous random-order sweeps; true: synchronous steps (a start that ends in a
+  /// 2-cycle is scored with its last state).
+  bool synchronous = false;
   uint64_t seed = 1;
   int threads = 1;
   std::function<void(double)> progress;
@@ -35,7 +38,7 @@ struct CapacityPoint {
   Estimate overlap;        // final m, mean over starts, error over samples
   Estimate retrieval;      // fraction of starts with m >= threshold
   double ags_overlap = 0;  // AGS T = 0 m(alpha) for Hebb (NaN above 0.138)
-  int64_t unconverged = 0; // starts that hit max_sweeps
+  int64_t unconverged = 0; // starts that hit max_sweeps (or, synchronous, ended in a 2-cycle)
 };
 
 struct CapacitySize {

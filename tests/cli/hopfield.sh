@@ -27,7 +27,7 @@ assert set(e) == {"form", "alpha_c_inf", "a", "chi2_per_dof"} and e["chi2_per_do
 print("hopfield capacity JSON ok")
 PYEOF
 grep -q "</svg>" "$tmp/c.svg" || { echo "FAIL: no capacity SVG"; fail=1; }
-"$bin" hopfield capacity --N 100 --alpha 0.05,0.5 --samples 2 --rule storkey --quiet >"$tmp/t.txt" \
+"$bin" hopfield capacity --N 100 --alpha 0.05,0.5 --samples 2 --rule storkey --update sync --quiet >"$tmp/t.txt" \
   || { echo "FAIL: table"; fail=1; }
 grep -q "alpha_c(N = 100)" "$tmp/t.txt" || { echo "FAIL: no alpha_c line"; fail=1; }
 "$bin" hopfield phase --N 100 --alpha 0.02,0.5 --T 0.1,1.8 --therm 30 --sweeps 30 --json --quiet --plot "$tmp/p.svg" \
@@ -76,6 +76,7 @@ expect_error "--samples" hopfield capacity --N 100 --alpha 0.1 --samples 1
 expect_error "--bias" hopfield capacity --N 100 --alpha 0.1 --bias 1
 expect_error "--threshold" hopfield capacity --N 100 --alpha 0.1 --threshold 0
 expect_error "subcommand" hopfield
+expect_error "--update" hopfield capacity --N 100 --alpha 0.1 --update parallel
 expect_error "--T" hopfield phase --N 100 --T=-1,0.5
 expect_error "--N" hopfield phase --N 2
 expect_error "--alpha" hopfield phase --N 100 --alpha 2
