@@ -477,32 +477,44 @@ void expect_symmetric_csr(const Graph& g) {
 }  // namespace
 
 TEST(SpinGlass, SherringtonKirkpatrickCountsSeedAndPrefix) {
-  const IsingModel a = sherrington_kirkpatrick(50, Disorder::Gaussian, 7);
+  const IsingModel dense = sherrington_kirkpatrick(50, Disorder::Gaussian, 7);
+  EXPECT_TRUE(dense.graph().is_dense());
+  EXPECT_EQ(dense.graph().weights().size(), 50u * 50u);  // n x n, no index arrays
+  EXPECT_THROW(dense.graph().edges(), std::logic_error);
+  EXPECT_THROW(dense.graph().offsets(), std::logic_error);
+  // The same couplings in CSR form (to_sparse) for the edge-wise checks below.
+  const IsingModel a(dense.graph().to_sparse());
   EXPECT_EQ(a.size(), 50);
+  EXPECT_EQ(dense.graph().num_edges(), 50 * 49 / 2);
   EXPECT_EQ(a.graph().num_edges(), 50 * 49 / 2);
   EXPECT_FALSE(a.has_field());
   EXPECT_EQ(a.offset(), 0.0);
   for (int32_t v = 0; v < 50; ++v) EXPECT_EQ(a.graph().degree(v), 49);
+  for (int32_t v = 0; v < 50; ++v) EXPECT_EQ(dense.graph().degree(v), 49);
   expect_symmetric_csr(a.graph());
-  EXPECT_TRUE(same_couplings(a, sherrington_kirkpatrick(50, Disorder::Gaussian, 7)));
-  EXPECT_FALSE(same_couplings(a, sherrington_kirkpatrick(50, Disorder::Gaussian, 8)));
+  for (const Edge& e : a.graph().edges()) EXPECT_EQ(dense.graph().weights()[e.i * 50 + e.j], e.w);
+  auto sparse_sk = [](int32_t n, Disorder d, uint64_t seed) {
+    return IsingModel(sherrington_kirkpatrick(n, d, seed).graph().to_sparse());
+  };
+  EXPECT_TRUE(same_couplings(a, sparse_sk(50, Disorder::Gaussian, 7)));
+  EXPECT_FALSE(same_couplings(a, sparse_sk(50, Disorder::Gaussian, 8)));
   // J_ij = x_ij / sqrt(N) with x_ij independent of N.
-  const IsingModel small = sherrington_kirkpatrick(20, Disorder::Gaussian, 7);
+  const IsingModel small = sparse_sk(20, Disorder::Gaussian, 7);
   std::map<std::pair<int32_t, int32_t>, double> big;
   for (const Edge& e : a.graph().edges()) big[{e.i, e.j}] = e.w;
   for (const Edge& e : small.graph().edges())
     EXPECT_NEAR(e.w * std::sqrt(20.0), big.at({e.i, e.j}) * std::sqrt(50.0), 1e-12);
-  const IsingModel pm = sherrington_kirkpatrick(30, Disorder::PlusMinusOne, 3);
+  const IsingModel pm = sparse_sk(30, Disorder::PlusMinusOne, 3);
   for (const Edge& e : pm.graph().edges()) EXPECT_EQ(std::fabs(e.w), 1.0 / std::sqrt(30.0));
   EXPECT_THROW(sherrington_kirkpatrick(1, Disorder::Gaussian, 1), InputError);
-  EXPECT_THROW(sherrington_kirkpatrick(20001, Disorder::Gaussian, 1), InputError);
+  EXPECT_THROW(sherrington_kirkpatrick(40001, Disorder::Gaussian, 1), InputError);
 }
 
 TEST(SpinGlass, SherringtonKirkpatrickCouplingStatistics) {
   // N = 400: 79800 couplings. Gaussian: mean 0 (sd 1/sqrt(N M)), N var = 1 (sd sqrt(2/M)),
   // fourth moment N^2 <J^4> = 3 (sd sqrt(96/M)); +-1: P(J > 0) = 1/2 (sd 1/(2 sqrt M)). |z| < 4.
   const int n = 400;
-  const IsingModel g = sherrington_kirkpatrick(n, Disorder::Gaussian, 2024);
+  const IsingModel g(sherrington_kirkpatrick(n, Disorder::Gaussian, 2024).graph().to_sparse());
   const double M = static_cast<double>(g.graph().num_edges());
   double s1 = 0, s2 = 0, s4 = 0;
   for (const Edge& e : g.graph().edges()) {
@@ -514,7 +526,7 @@ TEST(SpinGlass, SherringtonKirkpatrickCouplingStatistics) {
   EXPECT_LT(std::fabs(s1 / M) / std::sqrt(1.0 / M), 4.0) << "mean " << s1 / M;
   EXPECT_LT(std::fabs(s2 / M - 1.0) / std::sqrt(2.0 / M), 4.0) << "N var " << s2 / M;
   EXPECT_LT(std::fabs(s4 / M - 3.0) / std::sqrt(96.0 / M), 4.0) << "kurtosis " << s4 / M;
-  const IsingModel pm = sherrington_kirkpatrick(n, Disorder::PlusMinusOne, 2024);
+  const IsingModel pm(sherrington_kirkpatrick(n, Disorder::PlusMinusOne, 2024).graph().to_sparse());
   double pos = 0;
   for (const Edge& e : pm.graph().edges()) pos += e.w > 0;
   EXPECT_LT(std::fabs(pos / M - 0.5) / (0.5 / std::sqrt(M)), 4.0) << "P(J>0) " << pos / M;

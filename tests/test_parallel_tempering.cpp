@@ -83,7 +83,7 @@ ExactSpinGlass exact_spin_glass(const IsingModel& model, const std::vector<doubl
   double q2_pairs = 0;
   for (double v : corr) q2_pairs += v * v / (static_cast<double>(n) * n);
   EXPECT_NEAR(q2_pairs, x.q2, 1e-12);
-  for (const Edge& e : model.graph().edges()) x.ql += corr[e.i * n + e.j] * corr[e.i * n + e.j];
+  model.graph().for_each_edge([&](int32_t i, int32_t j, double) { x.ql += corr[i * n + j] * corr[i * n + j]; });
   x.ql /= static_cast<double>(model.graph().num_edges());
   return x;
 }

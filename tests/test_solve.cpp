@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/spin_glass.hpp"
 #include "exact/enumerate.hpp"
 #include "solve/anneal.hpp"
 #include "solve/breakout.hpp"
@@ -308,6 +309,47 @@ TEST(AnnealBatch, SixteenReadsAtOnceFindGroundStatesAndIgnoreThreads) {
     EXPECT_EQ(r.read_energies, r2.read_energies);
     EXPECT_EQ(r.best_state, r2.best_state);
   }
+}
+
+// SK is stored dense (an n x n matrix): every solver must give what it gives on the same
+// couplings in CSR form, and the exact ground state. N = 16 (+-1, integer unit 1/4) and N = 18
+// (Gaussian, double kernels).
+TEST(DenseCouplings, SolversAgreeWithTheSparseFormAndFindTheGroundState) {
+  for (const auto& [n, d] : {std::pair{16, Disorder::PlusMinusOne}, std::pair{18, Disorder::Gaussian}}) {
+    const IsingModel dense = sherrington_kirkpatrick(n, d, 5);
+    const IsingModel sparse(dense.graph().to_sparse());
+    ASSERT_TRUE(dense.graph().is_dense());
+    Rng rng(3, 0);
+    for (int t = 0; t < 20; ++t) {
+      const std::vector<Spin> s = hot_state(n, rng);
+      EXPECT_NEAR(dense.energy(s), sparse.energy(s), 1e-12);
+      for (int32_t i = 0; i < n; ++i) EXPECT_NEAR(dense.local_field(i, s), sparse.local_field(i, s), 1e-12);
+    }
+    const double exact = enumerate_exact(sparse, 1.0).ground_energy;
+    EXPECT_NEAR(enumerate_exact(dense, 1.0).ground_energy, exact, 1e-12);
+    EXPECT_EQ(default_beta_range(dense), default_beta_range(sparse));
+    double unit_d = 0, unit_s = 0;
+    int64_t kmax_d = 0, kmax_s = 0;
+    EXPECT_EQ(integer_couplings(dense, &unit_d, &kmax_d), integer_couplings(sparse, &unit_s, &kmax_s));
+    EXPECT_EQ(unit_d, unit_s);
+    EXPECT_EQ(kmax_d, kmax_s);
+    for (const char* algo : {"anneal", "tabu", "bls", "auto"}) {
+      GroundStateOptions o;
+      o.algo = algo;
+      o.seed = 2;
+      o.time_limit_s = 5.0;
+      o.target_energy = exact + 1e-9;
+      const GroundStateResult r = solve_ground_state(dense, o);
+      EXPECT_TRUE(r.reached_target) << algo << " n=" << n;
+      EXPECT_NEAR(r.energy, exact, 1e-9) << algo;
+      EXPECT_NEAR(sparse.energy(r.state), r.energy, 1e-9) << algo;
+    }
+  }
+  // Malformed dense matrices.
+  EXPECT_THROW(Graph::dense(2, {0, 1, 2, 0}), InputError);   // not symmetric
+  EXPECT_THROW(Graph::dense(2, {1, 0, 0, 0}), InputError);   // diagonal
+  EXPECT_THROW(Graph::dense(2, {0, 1, 1}), InputError);      // wrong size
+  EXPECT_THROW(Graph::dense(2, {0, NAN, NAN, 0}), InputError);
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
   register_detect(app, action);
   register_hopfield(app, action);
   register_dam(app, action);
+  register_rbm(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

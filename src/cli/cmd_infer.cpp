@@ -16,7 +16,8 @@ namespace {
 struct InferFlags {
   std::string samples, method = "pl", out;
   double l2 = 1e-4, l1 = 0.0, sigma = 4.0, beta = 1.0;
-  int threads = 2;
+  int threads = 2, chains = 64, iterations = 60;
+  uint64_t seed = 1;
   bool json = false;
 };
 
@@ -31,18 +32,38 @@ int run_infer(const InferFlags& f) {
   const std::vector<Spin> s = read_spin_samples(f.samples, &n);
   const int64_t M = static_cast<int64_t>(s.size()) / n;
   DenseFit fit;
+  std::string method_used = f.method;
   if (f.method == "pl") {
     DenseFitOptions o;
     o.l2 = f.l2;
     o.l1 = f.l1;
     o.threads = f.threads;
     fit = infer_pseudolikelihood(s, n, o);
-  } else if (f.method == "exact") {
+  } else if (f.method == "exact" || f.method == "mcmc" || f.method == "ml") {
+    // Maximum likelihood (the fully visible Boltzmann machine): exact moments by enumeration up
+    // to 20 spins, persistent Markov chains above.
     std::vector<double> mean, corr;
     sample_moments(s, n, &mean, &corr);
-    fit = fit_exact_ml(mean, corr, n, M, f.l2);
+    if (f.method == "exact" || (f.method == "ml" && n <= 20)) {
+      fit = fit_exact_ml(mean, corr, n, M, f.l2);
+      method_used = "exact";
+    } else {
+      if (f.chains < 1 || f.chains > 4096) throw InputError("--chains must be between 1 and 4096");
+      if (f.iterations < 4 || f.iterations > 100000) throw InputError("--iterations must be between 4 and 100000");
+      McmcFitOptions o;
+      o.l2 = f.l2;
+      o.seed = f.seed;
+      o.threads = f.threads;
+      o.chains = f.chains;
+      o.iterations = f.iterations / 3;
+      o.average_iterations = f.iterations - o.iterations;
+      o.progress = [](double x) { std::fprintf(stderr, "\r[infer] maximum likelihood by Markov chains: %3.0f%%", 100 * x); };
+      fit = fit_mcmc_ml(mean, corr, n, M, o);
+      std::fprintf(stderr, "\r%60s\r", "");
+      method_used = "mcmc";
+    }
   } else {
-    throw InputError("--method: expected pl or exact, got '" + f.method + "'");
+    throw InputError("--method: expected pl, ml, exact or mcmc, got '" + f.method + "'");
   }
   auto scaled = [&](Estimate e) {
     e.mean /= f.beta;
@@ -51,7 +72,7 @@ int run_infer(const InferFlags& f) {
   };
   int bonds = 0;
   std::ostringstream edges;
-  edges << "# couplings inferred by spinlab infer (" << f.method << ") from " << f.samples << ": i j J, |J| > "
+  edges << "# couplings inferred by spinlab infer (" << method_used << ") from " << f.samples << ": i j J, |J| > "
         << f.sigma << " errors\n" << n << "\n";
   edges.precision(10);
   for (const auto& c : fit.couplings)
@@ -64,7 +85,7 @@ int run_infer(const InferFlags& f) {
     nlohmann::json j;
     j["command"] = "infer";
     j["samples_file"] = f.samples;
-    j["method"] = f.method;
+    j["method"] = method_used;
     j["n"] = n;
     j["samples"] = M;
     j["beta"] = f.beta;
@@ -84,7 +105,7 @@ int run_infer(const InferFlags& f) {
     return 0;
   }
   std::printf("# %s: %d spins, %lld samples, %s, %d couplings with |J| > %g errors\n", f.samples.c_str(), n,
-              static_cast<long long>(M), f.method == "pl" ? "pseudo-likelihood" : "exact maximum likelihood", bonds, f.sigma);
+              static_cast<long long>(M), method_used == "pl" ? "pseudo-likelihood" : method_used == "exact" ? "exact maximum likelihood" : "maximum likelihood by Markov chains", bonds, f.sigma);
   std::printf("%6s %6s %14s %12s\n", "i", "j", "J", "error");
   for (const auto& c : fit.couplings)
     if (std::fabs(c.coupling.mean) > f.sigma * c.coupling.error)
@@ -103,8 +124,13 @@ void register_infer(CLI::App& app, Action& run) {
       "Example: spinlab infer --samples configs.txt --json --out couplings.edges");
   auto f = std::make_shared<InferFlags>();
   cmd->add_option("--samples", f->samples, "file of samples (rows of spins)");
-  cmd->add_option("--method", f->method, "pl (pseudo-likelihood) | exact (maximum likelihood by enumeration, N <= 20)")
+  cmd->add_option("--method", f->method,
+                  "pl (pseudo-likelihood) | ml (maximum likelihood: exact for N <= 20, else mcmc) | exact (enumeration, N <= 20) "
+                  "| mcmc (persistent Markov chains, N <= 40)")
       ->capture_default_str();
+  cmd->add_option("--chains", f->chains, "mcmc: persistent chains")->capture_default_str();
+  cmd->add_option("--iterations", f->iterations, "mcmc: Newton iterations (the last two thirds averaged)")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "mcmc: seed of the chains")->capture_default_str();
   cmd->add_option("--l2", f->l2, "L2 penalty per sample on the couplings")->capture_default_str();
   cmd->add_option("--l1", f->l1, "L1 penalty per sample on the couplings (pl)")->capture_default_str();
   cmd->add_option("--sigma", f->sigma, "a coupling is a bond when |J| exceeds this many errors")->capture_default_str();

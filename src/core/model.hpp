@@ -35,12 +35,13 @@ class IsingModel {
   /// All couplings >= 0 (what cluster algorithms need).
   bool is_ferromagnetic() const;
   /// True when all couplings equal one J and all fields one h: Delta E then takes few values,
-  /// so samplers may use lookup tables.
+  /// so samplers may use lookup tables. Always false for dense graphs.
   bool is_uniform(double* J, double* h) const;
 
   double energy(std::span<const Spin> s) const;
   /// sum_j J_ij s_j + h_i
   double local_field(int32_t i, std::span<const Spin> s) const {
+    if (graph_.is_dense()) return CouplingRows<double>(graph_, graph_.weights().data()).dot(i, s.data(), h_[i]);
     auto off = graph_.offsets();
     auto nb = graph_.neighbors();
     auto w = graph_.weights();

@@ -38,8 +38,8 @@ double disorder_value(Disorder d, uint64_t seed, uint64_t stream, uint64_t k);
 /// Sherrington-Kirkpatrick (1975) on the complete graph K_n: J_ij = x_ij / sqrt(n) for every
 /// i < j, so E = O(n) and var(J_ij) = 1/n. x_ij uses counter j(j-1)/2 + i, which does not depend
 /// on n: the instance of size n is the top-left corner of every larger one with the same seed.
-/// Stored as the sparse Graph (n(n-1)/2 edges; building it peaks at about 36 n^2 bytes, 14 GB
-/// at n = 20000). InputError unless 2 <= n <= 20000.
+/// Stored dense (Graph::dense: one n x n matrix of doubles, 8 n^2 bytes, 3.2 GB at n = 20000).
+/// InputError unless 2 <= n <= 40000.
 IsingModel sherrington_kirkpatrick(int32_t n, Disorder d, uint64_t disorder_seed);
 
 /// Edwards-Anderson (1975) on the L^dim chain/square/cubic lattice (dim 1, 2 or 3): one x per

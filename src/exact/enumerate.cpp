@@ -50,6 +50,10 @@ void validate(const IsingModel& model, double beta, const EnumerationOptions& op
 }  // namespace
 
 EnumerationResult enumerate_exact(const IsingModel& model, double beta, const EnumerationOptions& options) {
+  if (model.graph().is_dense())  // n is small here: walk the non-zero couplings in CSR form
+    return enumerate_exact(IsingModel(model.graph().to_sparse(), std::vector<double>(model.fields().begin(), model.fields().end()),
+                                      model.offset()),
+                           beta, options);
   validate(model, beta, options);
   const int32_t n = model.size();
   const size_t nr = options.regions.size(), np = options.pairs.size();

@@ -502,10 +502,10 @@ void write_coo(const std::string& path, const Qubo& q) {
 
 void write_coo(const std::string& path, const IsingModel& m) {
   std::vector<Edge> t;
-  t.reserve(m.graph().edges().size() + m.size());
+  t.reserve(static_cast<size_t>(m.graph().num_edges()) + m.size());
   for (int32_t i = 0; i < m.size(); ++i)
     if (m.field(i) != 0.0) t.push_back({i, i, -m.field(i)});
-  for (const Edge& e : m.graph().edges()) t.push_back({e.i, e.j, -e.w});
+  m.graph().for_each_edge([&](int32_t i, int32_t j, double w) { t.push_back({i, j, -w}); });
   write_coo_terms(path, m.size(), merged_terms(std::move(t)), m.offset(), Vartype::Spin);
 }
 

@@ -142,7 +142,8 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
   const auto t0 = std::chrono::steady_clock::now();
   const int R = static_cast<int>(o.betas.size());
   const int32_t n = model.size();
-  const auto edges = model.graph().edges();
+  const Graph& graph = model.graph();
+  const int64_t num_bonds = graph.num_edges();
   ParallelTempering pt(model, o.algo, o.betas, o.seed, stream_base(o));
   thermalize(pt, o);
   pt.end_thermalization();
@@ -154,7 +155,7 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
   std::vector<int64_t> hist(static_cast<size_t>(R) * (n + 1), 0);
   std::vector<int8_t> overlap(n);  // s^a_i s^b_i
   const double invn = 1.0 / n;
-  const double invb = edges.empty() ? 0.0 : 1.0 / static_cast<double>(edges.size());
+  const double invb = num_bonds == 0 ? 0.0 : 1.0 / static_cast<double>(num_bonds);
   for (int64_t m = 0; m < nmeas; ++m) {
     for (int64_t t = 0; t < o.measure_every; ++t) pt.step();
     for (int k = 0; k < R; ++k) {
@@ -165,7 +166,7 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
         qsum += overlap[i];
       }
       int64_t lsum = 0;
-      for (const Edge& e : edges) lsum += overlap[e.i] * overlap[e.j];
+      graph.for_each_edge([&](int32_t i, int32_t j, double) { lsum += overlap[i] * overlap[j]; });
       const double q = static_cast<double>(qsum) * invn, q2 = q * q;
       auto& s = series[k];
       s[kE][m] = 0.5 * (pt.energy(0, k) + pt.energy(1, k)) * invn;
@@ -182,7 +183,7 @@ SpinGlassResult run_spin_glass(const IsingModel& model, const SpinGlassOptions& 
   r.algo = pt.algo_name();
   r.kernel = pt.kernel();
   r.num_spins = n;
-  r.num_bonds = static_cast<int64_t>(edges.size());
+  r.num_bonds = num_bonds;
   r.betas = pt.betas();
   r.measurements = nmeas;
   for (int k = 0; k < R; ++k) {

@@ -32,6 +32,9 @@ namespace spinlab {
 namespace {
 
 void require_ferromagnetic(const IsingModel& m, const char* algo) {
+  if (m.graph().is_dense())
+    throw InputError(std::string(algo) + ": cluster moves need a sparse model; this one stores its couplings densely "
+                     "(Sherrington-Kirkpatrick). Use metropolis or heatbath.");
   int64_t bad = 0;
   for (const Edge& e : m.graph().edges())
     if (e.w < 0.0) ++bad;

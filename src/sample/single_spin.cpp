@@ -1,4 +1,4 @@
-// Metropolis and heat-bath (Glauber) single-spin kernels over CSR couplings. Uniform models
+// Metropolis and heat-bath (Glauber) single-spin kernels over CSR (or dense) couplings. Uniform models
 // (one J, one h) use a lookup table of acceptance thresholds indexed by the neighbour sum; the
 // generic path evaluates exp() per attempt. Both accept with probability threshold / 2^32.
 #include "sample/single_spin.hpp"
@@ -17,8 +17,7 @@ template <SingleSpinRule Rule>
 class SingleSpinUpdate final : public SingleSpinMove {
  public:
   SingleSpinUpdate(const IsingModel& m, double beta, SiteOrder order)
-      : m_(m), order_(order), off_(m.graph().offsets()), nb_(m.graph().neighbors()),
-        w_(m.graph().weights()) {
+      : m_(m), order_(order), rows_(m.graph(), m.graph().weights().data()) {
     table_ = m.is_uniform(&J_, &h_);
     dmax_ = m.graph().max_degree();
     if (order == SiteOrder::Checkerboard) {
@@ -97,12 +96,10 @@ class SingleSpinUpdate final : public SingleSpinMove {
   inline uint64_t threshold(int32_t i, std::span<const Spin> s) const {
     if (table_) {
       int k = 0;
-      for (int64_t e = off_[i]; e < off_[i + 1]; ++e) k += s[nb_[e]];
+      rows_.for_row(i, [&](int32_t j, double) { k += s[j]; });
       return thr_[(s[i] > 0 ? 2 * dmax_ + 1 : 0) + k + dmax_];
     }
-    double f = m_.field(i);
-    for (int64_t e = off_[i]; e < off_[i + 1]; ++e) f += w_[e] * s[nb_[e]];
-    return threshold_from_field(s[i], f);
+    return threshold_from_field(s[i], rows_.dot(i, s.data(), m_.field(i)));
   }
 
   inline void update(int32_t i, std::span<Spin> s, Rng& rng) {
@@ -117,9 +114,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
 
   const IsingModel& m_;
   SiteOrder order_;
-  std::span<const int64_t> off_;
-  std::span<const int32_t> nb_;
-  std::span<const double> w_;
+  CouplingRows<double> rows_;  // CSR or dense
   double beta_ = 0.0;
   bool table_ = false;
   double J_ = 0.0, h_ = 0.0;

@@ -22,8 +22,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 bool integer_couplings(const IsingModel& m, double* unit, int64_t* kmax) {
-  const auto off = m.graph().offsets();
-  const auto w = m.graph().weights();
+  const CouplingRows<double> rows(m.graph(), m.graph().weights().data());
   for (int p = 0; p <= 4; ++p) {
     const double q = std::ldexp(1.0, -p);
     auto whole = [q](double x) { return x / q == std::nearbyint(x / q); };
@@ -32,10 +31,10 @@ bool integer_couplings(const IsingModel& m, double* unit, int64_t* kmax) {
     for (int32_t i = 0; i < m.size() && ok; ++i) {
       double sum = std::fabs(m.field(i)) / q;
       ok = whole(m.field(i));
-      for (int64_t k = off[i]; k < off[i + 1] && ok; ++k) {
-        ok = whole(w[k]);
-        sum += std::fabs(w[k]) / q;
-      }
+      rows.for_row(i, [&](int32_t, double w) {
+        ok = ok && whole(w);
+        sum += std::fabs(w) / q;
+      });
       ok = ok && sum <= (1 << 20);
       km = std::max<int64_t>(km, static_cast<int64_t>(sum));
     }
@@ -112,8 +111,14 @@ class Annealer {
   Annealer(const IsingModel& m, const std::vector<double>& betas, double unit, int64_t kmax)
       : m_(m), betas_(betas), unit_(unit), kmax_(kmax), n_(m.size()) {
     const auto w = m.graph().weights();
-    w_.resize(w.size());
-    for (size_t k = 0; k < w.size(); ++k) w_[k] = static_cast<F>(w[k] / unit);
+    if constexpr (std::is_same_v<F, double>) {
+      if (unit == 1.0) wp_ = w.data();  // no per-thread copy (8 n^2 bytes for dense SK)
+    }
+    if (!wp_) {
+      w_.resize(w.size());
+      for (size_t k = 0; k < w.size(); ++k) w_[k] = static_cast<F>(w[k] / unit);
+      wp_ = w_.data();
+    }
     ngroups_ = (static_cast<size_t>(n_) + philox_batch::kGroupWords - 1) / philox_batch::kGroupWords;
     gen_ = philox_batch::avx512_available() ? philox_batch::generate_avx512 : philox_batch::generate_scalar;
   }
@@ -122,13 +127,8 @@ class Annealer {
     Rng rng(seed, static_cast<uint64_t>(read));
     std::vector<Spin> s = hot_state(n_, rng), best;
     std::vector<F> f(n_);
-    const auto off = m_.graph().offsets();
-    const auto nb = m_.graph().neighbors();
-    for (int32_t i = 0; i < n_; ++i) {
-      F x = static_cast<F>(m_.field(i) / unit_);
-      for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w_[k] * s[nb[k]];
-      f[i] = x;
-    }
+    const CouplingRows<F> rows(m_.graph(), wp_);
+    for (int32_t i = 0; i < n_; ++i) f[i] = rows.dot(i, s.data(), static_cast<F>(m_.field(i) / unit_));
     double e = m_.energy(s), best_e = std::numeric_limits<double>::infinity();
     std::vector<uint32_t> u(ngroups_ * philox_batch::kGroupWords);
     std::vector<uint64_t> thr(2 * static_cast<size_t>(kmax_) + 1);
@@ -153,7 +153,7 @@ class Annealer {
           if (u[i] < T[k]) {
             s[i] = static_cast<Spin>(-s[i]);
             const F two_s = static_cast<F>(2 * s[i]);
-            for (int64_t q = off[i], q1 = off[i + 1]; q < q1; ++q) f[nb[q]] += two_s * w_[q];
+            rows.for_row(i, [&](int32_t j, F w) { f[j] += two_s * w; });
             de += k;
           }
         }
@@ -164,7 +164,7 @@ class Annealer {
           if (k <= 0 || u[i] < acceptance_threshold(std::exp(-2.0 * beta * k))) {
             s[i] = static_cast<Spin>(-s[i]);
             const F two_s = static_cast<F>(2 * s[i]);
-            for (int64_t q = off[i], q1 = off[i + 1]; q < q1; ++q) f[nb[q]] += two_s * w_[q];
+            rows.for_row(i, [&](int32_t j, F w) { f[j] += two_s * w; });
             de_sum += 2.0 * static_cast<double>(k);
           }
         }
@@ -191,7 +191,8 @@ class Annealer {
   double unit_;
   int64_t kmax_;
   int32_t n_;
-  std::vector<F> w_;
+  std::vector<F> w_;  // weights / unit, unless the model's own weights serve (wp_)
+  const F* wp_ = nullptr;
   size_t ngroups_;
   void (*gen_)(uint64_t, uint64_t, uint64_t, size_t, uint32_t*);
 };
@@ -291,16 +292,15 @@ class BatchAnnealer {
 }  // namespace
 
 std::pair<double, double> default_beta_range(const IsingModel& m) {
-  const auto off = m.graph().offsets();
-  const auto w = m.graph().weights();
+  const CouplingRows<double> rows(m.graph(), m.graph().weights().data());
   double max_de = 0.0, min_de = std::numeric_limits<double>::infinity();
   for (int32_t i = 0; i < m.size(); ++i) {
     double sum = std::fabs(m.field(i));
     if (m.field(i) != 0.0) min_de = std::min(min_de, 2.0 * std::fabs(m.field(i)));
-    for (int64_t k = off[i]; k < off[i + 1]; ++k) {
-      sum += std::fabs(w[k]);
-      if (w[k] != 0.0) min_de = std::min(min_de, 2.0 * std::fabs(w[k]));
-    }
+    rows.for_row(i, [&](int32_t, double w) {
+      sum += std::fabs(w);
+      if (w != 0.0) min_de = std::min(min_de, 2.0 * std::fabs(w));
+    });
     max_de = std::max(max_de, 2.0 * sum);
   }
   if (max_de == 0.0) return {0.1, 1.0};  // no couplings: any state is a ground state
@@ -352,7 +352,8 @@ AnnealResult anneal(const IsingModel& model, const AnnealOptions& o) {
   std::atomic<int64_t> next{0};
   int64_t best_read = std::numeric_limits<int64_t>::max();
   // 16 reads per vector when there are enough of them (integer couplings only).
-  const bool batched = integer && o.num_reads >= anneal_batch::kLanes;
+  // Dense (SK) rows take the scalar kernels, whose flip updates are contiguous row sweeps.
+  const bool batched = integer && !model.graph().is_dense() && o.num_reads >= anneal_batch::kLanes;
   if (batched) result.kernel = BatchAnnealer::kernel();
   const int64_t units = batched ? (o.num_reads + anneal_batch::kLanes - 1) / anneal_batch::kLanes : o.num_reads;
   auto worker = [&] {

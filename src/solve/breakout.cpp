@@ -23,10 +23,8 @@ template <class G>
 BreakoutResult run(const IsingModel& m, std::vector<Spin> s, const BreakoutOptions& o, Rng& rng, double unit,
                    const std::function<bool()>& stop, const std::function<void(const std::vector<Spin>&, double, double)>& on_best) {
   const int32_t n = m.size();
-  const auto off = m.graph().offsets();
-  const auto nb = m.graph().neighbors();
   const UnitCouplings<G> units(m, unit);
-  const std::vector<G>& w = units.w;
+  const CouplingRows<G> rows(m.graph(), units.data());
   std::vector<G> f, gain;
   units.gains(s, f, gain);
   const int64_t gmax = units.gmax;
@@ -97,11 +95,11 @@ BreakoutResult run(const IsingModel& m, std::vector<Spin> s, const BreakoutOptio
     gain[v] = -gain[v];
     if (use_buckets) buckets->update(v, static_cast<int64_t>(gain[v]), flip_coin());
     const G two = static_cast<G>(2 * s[v]);
-    for (int64_t k = off[v]; k < off[v + 1]; ++k) {
-      const int32_t j = nb[k];
-      gain[j] += 2 * s[j] * two * w[k];
+    rows.for_row(v, [&](int32_t j, G wj) {
+      if (j == v) return;  // a dense row's zero diagonal
+      gain[j] += 2 * s[j] * two * wj;
       if (use_buckets) buckets->update(j, static_cast<int64_t>(gain[j]), flip_coin());
-    }
+    });
     to_back(v);
     ++moves;
     if (use_buckets) buckets->expire(moves, flip_coin());

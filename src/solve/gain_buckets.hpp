@@ -17,17 +17,27 @@ namespace spinlab {
 /// unit), the single-flip gains of a state, and the bound |gain| <= gmax that sizes the buckets.
 template <class G>
 struct UnitCouplings {
-  std::vector<G> w;  // CSR weights / unit
+  std::vector<G> w;  // Graph::weights() / unit (CSR, or the dense n x n matrix), unless data() is the model's own
+  /// The weights in units, laid out like Graph::weights().
+  const G* data() const { return data_; }
   int64_t gmax = 0;  // integral G only
+  UnitCouplings(const UnitCouplings&) = delete;  // data() may point into w
+  UnitCouplings& operator=(const UnitCouplings&) = delete;
   UnitCouplings(const IsingModel& m, double unit) : m_(m), unit_(unit) {
     const auto wd = m.graph().weights();
-    const auto off = m.graph().offsets();
-    w.resize(wd.size());
-    for (size_t k = 0; k < wd.size(); ++k) w[k] = static_cast<G>(wd[k] / unit);
+    if constexpr (std::is_same_v<G, double>) {
+      if (unit == 1.0) data_ = wd.data();  // no copy (8 n^2 bytes for dense SK)
+    }
+    if (!data_) {
+      w.resize(wd.size());
+      for (size_t k = 0; k < wd.size(); ++k) w[k] = static_cast<G>(wd[k] / unit);
+      data_ = w.data();
+    }
+    const CouplingRows<G> rows(m.graph(), data_);
     if constexpr (std::is_integral_v<G>)
       for (int32_t i = 0; i < m.size(); ++i) {
         int64_t sum = static_cast<int64_t>(std::fabs(m.field(i) / unit));
-        for (int64_t k = off[i]; k < off[i + 1]; ++k) sum += std::llabs(static_cast<int64_t>(w[k]));
+        rows.for_row(i, [&](int32_t, G x) { sum += std::llabs(static_cast<int64_t>(x)); });
         gmax = std::max(gmax, 2 * sum);
       }
   }
@@ -35,19 +45,18 @@ struct UnitCouplings {
   bool buckets_fit() const { return std::is_integral_v<G> && gmax <= (int64_t{1} << 22); }
   /// Local fields f_i (units) and gains 2 s_i f_i (energy change of flipping i, units).
   void gains(std::span<const Spin> s, std::vector<G>& f, std::vector<G>& gain) const {
-    const auto off = m_.graph().offsets();
-    const auto nb = m_.graph().neighbors();
+    const CouplingRows<G> rows(m_.graph(), data_);
     f.resize(m_.size());
     gain.resize(m_.size());
     for (int32_t i = 0; i < m_.size(); ++i) {
-      G x = static_cast<G>(m_.field(i) / unit_);
-      for (int64_t k = off[i]; k < off[i + 1]; ++k) x += w[k] * s[nb[k]];
+      const G x = rows.dot(i, s.data(), static_cast<G>(m_.field(i) / unit_));
       f[i] = x;
       gain[i] = 2 * s[i] * x;
     }
   }
 
  private:
+  const G* data_ = nullptr;
   const IsingModel& m_;
   double unit_;
 };

@@ -21,10 +21,8 @@ template <class G>
 TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, Rng& rng, double unit,
                const std::function<bool()>& stop, const std::function<void(double, double)>& on_best) {
   const int32_t n = m.size();
-  const auto off = m.graph().offsets();
-  const auto nb = m.graph().neighbors();
   const UnitCouplings<G> units(m, unit);
-  const std::vector<G>& w = units.w;
+  const CouplingRows<G> rows(m.graph(), units.data());
   std::vector<G> f(n), gain(n);
   const auto t0 = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
@@ -90,13 +88,13 @@ TabuResult run(const IsingModel& m, std::vector<Spin> s, const TabuOptions& o, R
     gain[pick] = -gain[pick];
     if (use_buckets) buckets->update(pick, static_cast<int64_t>(gain[pick]), flip_coin());
     const G two = static_cast<G>(2 * s[pick]);
-    for (int64_t k = off[pick]; k < off[pick + 1]; ++k) {
-      const int32_t j = nb[k];
-      const G d = two * w[k];
+    rows.for_row(pick, [&](int32_t j, G wj) {
+      if (j == pick) return;  // a dense row's zero diagonal
+      const G d = two * wj;
       f[j] += d;
       gain[j] += 2 * s[j] * d;
       if (use_buckets) buckets->update(j, static_cast<int64_t>(gain[j]), flip_coin());
-    }
+    });
     tabu_until[pick] = it + tenure_base + static_cast<int64_t>(rng.below(static_cast<uint32_t>(o.tenure_rand) + 1));
     ++r.iterations;
     if (e < best) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `spinlab infer`: samples of a 6-spin chain drawn exactly (Python, by enumeration) give back its
-# couplings by pseudo-likelihood and by exact maximum likelihood; bad sample files are refused
+# couplings by pseudo-likelihood, by exact maximum likelihood and by maximum likelihood with
+# persistent Markov chains (the fully visible Boltzmann machine); bad sample files are refused
 # with the file and line.
 set -u
 bin="$1"
@@ -19,7 +20,7 @@ with open(sys.argv[1], "w") as f:
     for s in rng.choices(states, weights=w, k=20000):
         f.write(" ".join(str(x) for x in s) + "\n")
 PYEOF
-for method in pl exact; do
+for method in pl exact mcmc; do
   "$bin" infer --samples "$tmp/samples.txt" --method $method --json --out "$tmp/$method.edges" >"$tmp/$method.json" \
     || { echo "FAIL: infer --method $method"; fail=1; continue; }
   $PY - "$tmp/$method.json" "$tmp/$method.edges" <<'PYEOF' || fail=1
@@ -49,5 +50,8 @@ expect_error "two.txt:2" infer --samples "$tmp/two.txt"
 expect_error "nan.txt:1" infer --samples "$tmp/nan.txt"
 expect_error "--method" infer --samples "$tmp/samples.txt" --method bogus
 expect_error "N <= 20" infer --samples "$tmp/wide.txt" --method exact
+$PY -c "print(' '.join(['1'] * 41)); print(' '.join(['-1'] * 41))" >"$tmp/wider.txt"
+expect_error "N <= 40" infer --samples "$tmp/wider.txt" --method mcmc
+expect_error "--chains" infer --samples "$tmp/samples.txt" --method mcmc --chains 0
 expect_error "--l2" infer --samples "$tmp/samples.txt" --l2=-1
 exit $fail

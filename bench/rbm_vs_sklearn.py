@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""spinlab's RBM against scikit-learn's BernoulliRBM on binarised Fashion-MNIST.
+
+Both train the same model (784 visible, --hidden hidden units, batch 100, learning rate 0.01,
+PCD-1 with as many persistent chains as the batch size: scikit-learn's algorithm) for --epochs
+epochs; we print seconds per epoch for each, the speedup, and the test log-likelihood per example
+of both trained models, each measured by spinlab's AIS (`spinlab rbm eval`, scikit-learn's model
+through --import-sklearn). The BLAS that numpy uses is printed first: scikit-learn's speed depends
+on it (Debian's reference BLAS is ~8x slower than OpenBLAS).
+
+  /usr/bin/python3 bench/rbm_vs_sklearn.py --binary build/spinlab [--epochs 10] [--threads 1] [--json]
+"""
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+
+def blas_report():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        np.show_config()
+    # the libraries of the blas_opt_info section (numpy 1.24 prints build-time info: Debian's numpy
+    # links the generic libblas.so.3, which update-alternatives points at OpenBLAS or reference BLAS)
+    text = buf.getvalue().splitlines()
+    lines = []
+    for k, l in enumerate(text):
+        if l.startswith("blas_opt_info"):
+            lines = [t.strip() for t in text[k + 1:k + 6] if t.startswith(" ") and "librar" in t]
+    runtime = []
+    try:
+        from threadpoolctl import threadpool_info
+        runtime = [(i.get("internal_api"), i.get("filepath"), i.get("num_threads")) for i in threadpool_info()]
+    except ImportError:
+        pass
+    return lines[:6], runtime
+
+
+def load_fashion(split):
+    prefix = "train" if split == "train" else "t10k"
+    with gzip.open(f"/usr/share/datasets/fashion-mnist/{prefix}-images-idx3-ubyte.gz") as f:
+        x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+    return x
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default="build/spinlab")
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads for both")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="train both with seeds 1..N: timings and log-likelihoods averaged, with their spread")
+    ap.add_argument("--sklearn-dtype", default="float64", choices=["float64", "float32"],
+                    help="dtype of the data handed to scikit-learn (it computes in that dtype)")
+    ap.add_argument("--ais-chains", type=int, default=100)
+    ap.add_argument("--ais-betas", type=int, default=20000)
+    ap.add_argument("--skip-ais", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    from sklearn import __version__ as sk_version
+    from sklearn.neural_network import BernoulliRBM
+    from threadpoolctl import threadpool_limits
+
+    build_blas, runtime_blas = blas_report()
+    log = sys.stderr if a.json else sys.stdout
+    print(f"# machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f}", file=log)
+    print(f"# numpy {np.__version__} show_config BLAS: {'; '.join(build_blas)}", file=log)
+    print(f"# numpy BLAS at run time (threadpoolctl): {runtime_blas}", file=log)
+    x = (load_fashion("train") / 255.0 >= 0.5).astype(a.sklearn_dtype)
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(1, a.seeds + 1):
+            ours_model = os.path.join(tmp, f"ours{seed}.bin")
+            t = run_json([a.binary, "rbm", "train", "--data", "fashion-mnist", "--hidden", str(a.hidden), "--epochs",
+                          str(a.epochs), "--batch", str(a.batch), "--lr", str(a.lr), "--pcd", "1", "--seed", str(seed),
+                          "--threads", str(a.threads), "--monitor-rows", "0", "--model", ours_model, "--json", "--quiet"])
+            ours_spe = t["seconds_per_epoch"]
+            print(f"# seed {seed}: spinlab {ours_spe:.3f} s per epoch ({[round(e['seconds'], 3) for e in t['epochs']]}), "
+                  f"load average {os.getloadavg()[0]:.2f}", file=log, flush=True)
+            rbm = BernoulliRBM(n_components=a.hidden, learning_rate=a.lr, batch_size=a.batch, n_iter=a.epochs,
+                               random_state=seed, verbose=0)
+            with threadpool_limits(a.threads):
+                start = time.perf_counter()
+                rbm.fit(x)
+                sk_spe = (time.perf_counter() - start) / a.epochs
+            print(f"# seed {seed}: scikit-learn {sk_version} ({a.sklearn_dtype}) {sk_spe:.3f} s per epoch, "
+                  f"load average {os.getloadavg()[0]:.2f}", file=log, flush=True)
+            sk_dir = os.path.join(tmp, f"sklearn{seed}")
+            os.makedirs(sk_dir)
+            for name in ("components_", "intercept_hidden_", "intercept_visible_"):
+                np.save(os.path.join(sk_dir, name + ".npy"), getattr(rbm, name).astype(np.float64))
+            run = {"seed": seed, "seconds_per_epoch": {"spinlab": ours_spe, "sklearn": sk_spe}}
+            if not a.skip_ais:
+                ev = lambda src: run_json([a.binary, "rbm", "eval", *src, "--data", "fashion-mnist", "--split", "test",
+                                           "--ais-chains", str(a.ais_chains), "--ais-betas", str(a.ais_betas),
+                                           "--seed", "1", "--threads", str(a.threads), "--json"])
+                eo, es = ev(["--model", ours_model]), ev(["--import-sklearn", sk_dir])
+                run["log_likelihood"] = {"spinlab": eo["log_likelihood"], "sklearn": es["log_likelihood"]}
+                run["log_z_ais"] = {"spinlab": eo["log_z_ais"], "sklearn": es["log_z_ais"]}
+                run["ais_effective_sample_size"] = {"spinlab": eo["ais_effective_sample_size"],
+                                                    "sklearn": es["ais_effective_sample_size"]}
+                print(f"# seed {seed}: test LL spinlab {eo['log_likelihood']['mean']:.2f} +- "
+                      f"{eo['log_likelihood']['error']:.2f} (ESS {eo['ais_effective_sample_size']:.0f}), sklearn "
+                      f"{es['log_likelihood']['mean']:.2f} +- {es['log_likelihood']['error']:.2f} "
+                      f"(ESS {es['ais_effective_sample_size']:.0f})", file=log, flush=True)
+            runs.append(run)
+    mean = lambda v: sum(v) / len(v)
+    sd = lambda v: (sum((x - mean(v)) ** 2 for x in v) / (len(v) - 1)) ** 0.5 if len(v) > 1 else 0.0
+    spe = {w: mean([r["seconds_per_epoch"][w] for r in runs]) for w in ("spinlab", "sklearn")}
+    result = {"data": "fashion-mnist (binarised at 0.5, train 60000 x 784, test 10000)", "hidden": a.hidden,
+              "batch": a.batch, "lr": a.lr, "epochs": a.epochs, "threads": a.threads, "seeds": a.seeds,
+              "sklearn_version": sk_version, "sklearn_dtype": a.sklearn_dtype, "numpy_blas": runtime_blas,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_average_end": os.getloadavg()[0],
+              "seconds_per_epoch": spe, "speedup": spe["sklearn"] / spe["spinlab"], "runs": runs,
+              "ais": {"chains": a.ais_chains, "betas": a.ais_betas}}
+    if not a.skip_ais:
+        result["log_likelihood"] = {}
+        for w in ("spinlab", "sklearn"):
+            v = [r["log_likelihood"][w]["mean"] for r in runs]
+            # per seed: the AIS/test-set error; over seeds: the spread of trained models
+            result["log_likelihood"][w] = {"mean": mean(v), "error": max(max(r["log_likelihood"][w]["error"] for r in runs),
+                                                                         sd(v) / len(v) ** 0.5), "seed_sd": sd(v)}
+    if a.json:
+        print(json.dumps(result, indent=1))
+        return
+    print(f"{'':12} {'s/epoch':>10} {'test LL per example (AIS)':>28}")
+    for who in ("spinlab", "sklearn"):
+        ll = result.get("log_likelihood", {}).get(who)
+        lls = f"{ll['mean']:.2f} +- {ll['error']:.2f}" if ll else "-"
+        print(f"{who:12} {result['seconds_per_epoch'][who]:10.3f} {lls:>28}")
+    print(f"speedup {result['speedup']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+// Internal RBM kernels: GEMM (OpenBLAS or our blocked kernel), unit means and samples, sums of
+// per-unit log partition functions, and the random words that drive sampling.
+//
+// Random words: row r of a sampled matrix draws its words from Rng stream (seed, stream0 + r) at
+// Philox blocks step * kBlocksPerStep onward (philox_batch's group layout, sample/
+// lattice_checkerboard.hpp), so a result depends on the seed and the step counter only, never
+// on the thread count or the vector width.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "learn/rbm.hpp"
+
+namespace spinlab::rbm_detail {
+
+enum class GemmBackend { OpenBlas, Blocked };
+/// The backend every sgemm below uses (process-wide; OpenBLAS by default).
+void set_gemm_backend(GemmBackend b);
+GemmBackend gemm_backend();
+/// Threads for OpenBLAS and for our blocked kernel.
+void set_gemm_threads(int threads);
+/// "OpenBLAS <config>" for reports.
+std::string blas_description();
+
+/// C = alpha op(A) op(B) + beta C, row-major, op = transpose when ta / tb. op(A) is m x k,
+/// op(B) k x n, C m x n with leading dimensions lda, ldb, ldc.
+void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
+           float beta, float* C, int ldc);
+/// Our cache-blocked kernel (the measured alternative to OpenBLAS); same contract as sgemm.
+void sgemm_blocked(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B,
+                   int ldb, float beta, float* C, int ldc);
+
+/// X[r * n + j] += bias[j] for r < rows.
+void add_bias_rows(float* X, const float* bias, int64_t rows, int n);
+
+/// out[j] = E[unit | field beta * x[j]]: sigmoid(beta x) (binary) or tanh(beta x) (spin).
+void mean_units(RbmUnits u, const float* x, float* out, size_t n, float beta);
+/// out[j] = on with probability p_on(beta x[j]) (sigmoid(beta x), spin: sigmoid(2 beta x)), else
+/// off, deciding with the 32-bit word w[j]: on iff (w >> 8) 2^-24 < p_on.
+void sample_units(RbmUnits u, const float* x, float* out, size_t n, float beta, const uint32_t* w);
+/// Same for probabilities already computed: out[j] = on iff (w >> 8) 2^-24 < p[j].
+void sample_from_p(RbmUnits u, const float* p, float* out, size_t n, const uint32_t* w);
+/// sum_j lse(beta x[j]) in double (softplus or log 2cosh).
+double sum_lse(RbmUnits u, const float* x, size_t n, double beta);
+double sum_lse_d(RbmUnits u, const double* x, size_t n);
+
+constexpr uint64_t kBlocksPerStep = uint64_t{1} << 22;  // 2^24 words: rows of up to 2^24 units
+/// Words for `rows` rows of n units: row r gets words[r * stride ..] from stream stream0 + r,
+/// stride = words_stride(n) (n rounded up to 64).
+inline size_t words_stride(size_t n) { return (n + 63) / 64 * 64; }
+void fill_words(uint64_t seed, uint64_t stream0, uint64_t step, int64_t rows, size_t n, uint32_t* words);
+
+/// Stream purposes (high bits of the stream id), so that no two uses share numbers.
+enum Purpose : uint64_t {
+  kInitWeights = 1, kShuffle = 2, kNegHidden = 3, kNegVisible = 4, kPtSwap = 5, kPll = 6,
+  kAisVisible = 7, kAisHidden = 8, kSampleVisible = 9, kSampleHidden = 10, kPosHidden = 11,
+};
+inline uint64_t stream_id(Purpose p, uint64_t chain) { return (static_cast<uint64_t>(p) << 40) | chain; }
+
+}  // namespace spinlab::rbm_detail
