@@ -31,6 +31,8 @@ int run(int argc, char** argv) {
   register_ews(app, action);
   register_ramp(app, action);
   register_detect(app, action);
+  register_hopfield(app, action);
+  register_dam(app, action);
   register_rbm(app, action);
   try {
     app.parse(argc, argv);

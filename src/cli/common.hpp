@@ -103,6 +103,8 @@ void register_hysteresis(CLI::App& app, Action& run);
 void register_ews(CLI::App& app, Action& run);
 void register_ramp(CLI::App& app, Action& run);
 void register_detect(CLI::App& app, Action& run);
+void register_hopfield(CLI::App& app, Action& run);
+void register_dam(CLI::App& app, Action& run);
 void register_rbm(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli
