@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 #include "memory/ags.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 namespace spinlab {
 namespace {

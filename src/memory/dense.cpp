@@ -12,7 +12,7 @@
 
 #include "core/error.hpp"
 #include "memory/capacity.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 namespace spinlab {
 namespace {

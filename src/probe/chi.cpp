@@ -5,7 +5,7 @@
 // handed to the threads in any order and merged in a fixed one, so results do not depend on
 // the thread count.
 #include "probe/chi.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 #include <algorithm>
 #include <chrono>

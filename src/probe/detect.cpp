@@ -3,7 +3,7 @@
 // tasks are handed to the threads in any order and their results stored by index, so nothing
 // depends on the thread count.
 #include "probe/detect.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

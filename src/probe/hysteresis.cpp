@@ -1,5 +1,5 @@
 #include "probe/hysteresis.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 #include "sample/move.hpp"
 
 namespace spinlab {

@@ -1,5 +1,5 @@
 #include "probe/walls.hpp"
-#include "probe/parallel.hpp"
+#include "measure/parallel.hpp"
 
 #include <algorithm>
 #include <chrono>
