@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   register_ramp(app, action);
   register_detect(app, action);
   register_rbm(app, action);
+  register_dbn(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -104,5 +104,6 @@ void register_ews(CLI::App& app, Action& run);
 void register_ramp(CLI::App& app, Action& run);
 void register_detect(CLI::App& app, Action& run);
 void register_rbm(CLI::App& app, Action& run);
+void register_dbn(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli
