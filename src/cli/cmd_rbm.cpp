@@ -7,22 +7,18 @@
 #include <optional>
 
 #include "cli/common.hpp"
+#include "cli/rbm_common.hpp"
 #include "core/error.hpp"
 #include "io/datasets.hpp"
 #include "io/files.hpp"
 #include "io/png.hpp"
+#include "io/svg_plot.hpp"
 #include "learn/kernels.hpp"
 #include "learn/logz.hpp"
 #include "learn/rbm.hpp"
 #include "learn/train.hpp"
 
 namespace spinlab::cli {
-namespace {
-
-struct DataFlags {
-  std::string data, split;
-  double binarize = -1;  // < 0: named sets at 0.5, files must already be 0/1
-};
 
 // Loads and binarises: digits / fashion-mnist at value/scale >= T (T = 0.5 unless --binarize);
 // files must hold 0/1 unless --binarize T is given (then value / largest value >= T).
@@ -54,16 +50,6 @@ void add_data_flags(CLI::App* cmd, DataFlags& f, const std::string& split_help) 
 
 const char* units_name(RbmUnits u) { return u == RbmUnits::Binary ? "binary" : "spin"; }
 
-struct TrainFlags {
-  DataFlags data;
-  int hidden = 256, epochs = 10, batch = 100, threads = 1, cd = 0, pcd = 0, pt = 0;
-  double lr = 0.01, momentum = 0.0, weight_decay = 0.0;
-  std::string lr_schedule = "constant", units = "binary", model, gemm = "openblas";
-  uint64_t seed = 1;
-  int64_t monitor_rows = 10000;
-  bool json = false, quiet = false, no_shuffle = false;
-};
-
 void set_gemm(const std::string& g) {
   if (g == "openblas") rbm_detail::set_gemm_backend(rbm_detail::GemmBackend::OpenBlas);
   else if (g == "blocked") rbm_detail::set_gemm_backend(rbm_detail::GemmBackend::Blocked);
@@ -75,6 +61,48 @@ RbmUnits parse_units(const std::string& u) {
   if (u == "spin") return RbmUnits::Spin;
   throw InputError("--units: expected binary or spin, got '" + u + "'");
 }
+
+namespace {
+
+struct TrainFlags {
+  DataFlags data;
+  int hidden = 256, epochs = 10, batch = 100, threads = 1, cd = 0, pcd = 0, pt = 0;
+  double lr = 0.01, momentum = 0.0, weight_decay = 0.0;
+  std::string lr_schedule = "constant", units = "binary", model, gemm = "openblas";
+  uint64_t seed = 1;
+  int64_t monitor_rows = 10000;
+  bool json = false, quiet = false, no_shuffle = false;
+  // --track-tc: a cheap T scan after every epoch (short chains, few temperatures).
+  bool track_tc = false;
+  TcFlags tc{"", "", "auto", 12, 2, 300, 1000, 16, 1.1};
+  std::string tc_csv, plot;
+};
+
+// T_c per epoch, the power-law fit and its outputs (JSON member, CSV, SVG).
+struct TcTrack {
+  std::vector<double> epochs;
+  std::vector<TcResult> results;
+  nlohmann::json json(PowerLawFit* fit_out) const {
+    std::vector<double> t;
+    std::vector<Estimate> y;
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t k = 0; k < results.size(); ++k) {
+      const TcResult& r = results[k];
+      const bool edge = r.order == "aligned" ? r.aligned.at_edge : r.overlap.at_edge;
+      rows.push_back({{"epoch", epochs[k]}, {"T_c", to_json(r.T_c)}, {"order", r.order}, {"at_edge", edge},
+                      {"mean_field_T", r.mean_field_T}, {"aligned_share", r.aligned_share}, {"overlap_T", to_json(r.overlap.T)},
+                      {"aligned_T", to_json(r.aligned.T)}, {"seconds", r.seconds}});
+      if (!edge && r.order == "aligned") t.push_back(epochs[k]), y.push_back(r.T_c);
+    }
+    const PowerLawFit f = fit_power_law(t, y);
+    if (fit_out) *fit_out = f;
+    nlohmann::json fit{{"model", "T_c = A epoch^gamma (weighted least squares of log T_c on log epoch, over the "
+                                 "epochs in the hidden-order phase (order aligned) whose peak is inside the scan)"},
+                       {"exponent", to_json(f.exponent)}, {"amplitude", f.amplitude},
+                       {"chi2_per_dof", f.chi2_per_dof}, {"points", f.points}, {"grows_as_power_law", f.grows}};
+    return {{"epochs", rows}, {"fit", fit}};
+  }
+};
 
 int run_train(const TrainFlags& f) {
   if (f.model.empty()) throw InputError("--model FILE (output) is required");
@@ -109,6 +137,16 @@ int run_train(const TrainFlags& f) {
   check_train_options(o);
   check_writable(f.model);
   const Dataset d = load_binary(f.data, "train");
+  if (!f.track_tc && (!f.tc_csv.empty() || !f.plot.empty())) throw InputError("--tc-csv and --plot need --track-tc");
+  if (!f.tc_csv.empty()) check_writable(f.tc_csv);
+  if (!f.plot.empty()) check_writable(f.plot);
+  TcOptions tco;
+  TcTrack track;
+  if (f.track_tc) {
+    tco = tc_options(f.tc, "tc-", &d);
+    tco.seed = f.seed;
+    tco.threads = f.threads;
+  }
   const char* method = o.trainer == RbmTrainer::CD ? "cd" : o.trainer == RbmTrainer::PCD ? "pcd" : "pt";
   nlohmann::json epochs = nlohmann::json::array();
   if (!f.quiet)
@@ -130,7 +168,56 @@ int run_train(const TrainFlags& f) {
       std::printf("%6d %10.3f %14.4f %14.4f\n", r.epoch, r.seconds, r.reconstruction_error, r.pseudo_log_likelihood);
       std::fflush(stdout);
     }
+    if (f.track_tc) {
+      tco.stream_offset = static_cast<uint64_t>(r.epoch) << 24;  // fresh chains every epoch
+      track.epochs.push_back(r.epoch);
+      track.results.push_back(rbm_critical_temperature(*r.model, tco));
+      const TcResult& t = track.results.back();
+      if (!f.quiet)
+        std::fprintf(stderr, "epoch %d  T_c = %.4g +- %.2g (%s)  T_mf = %.4g  %.2f s\n", r.epoch, t.T_c.mean, t.T_c.error,
+                     t.order.c_str(), t.mean_field_T, t.seconds);
+    }
   });
+  nlohmann::json tc_j;
+  PowerLawFit fit;
+  if (f.track_tc) {
+    tc_j = track.json(&fit);
+    if (!f.tc_csv.empty()) {
+      std::string csv = "epoch,T_c,T_c_error,order,at_edge,mean_field_T\n";
+      for (const auto& row : tc_j["epochs"])
+        csv += std::to_string(row["epoch"].get<double>()) + "," + std::to_string(row["T_c"]["mean"].get<double>()) + "," +
+               std::to_string(row["T_c"]["error"].get<double>()) + "," + row["order"].get<std::string>() + "," +
+               (row["at_edge"].get<bool>() ? "1" : "0") + "," + std::to_string(row["mean_field_T"].get<double>()) + "\n";
+      write_output(f.tc_csv, csv);
+    }
+    if (!f.plot.empty()) {
+      PlotPanel p;
+      p.title = "T_c of the RBM as a spin model during training (" + d.source + ")";
+      p.xlabel = "epoch";
+      p.ylabel = "T_c (temperature multiplier)";
+      PlotSeries s;
+      s.label = "T_c (block-jackknife error)";
+      for (size_t k = 0; k < track.results.size(); ++k)
+        s.x.push_back(track.epochs[k]), s.y.push_back(track.results[k].T_c.mean), s.error.push_back(track.results[k].T_c.error);
+      p.series.push_back(s);
+      if (std::isfinite(fit.exponent.mean)) {
+        PlotSeries c;
+        char label[96];
+        std::snprintf(label, sizeof label, "fit %.3g t^(%.3f +- %.3f)", fit.amplitude, fit.exponent.mean, fit.exponent.error);
+        c.label = label;
+        c.curve = true;
+        for (int k = 0; k <= 100; ++k) {
+          const double t = 1.0 + (track.epochs.back() - 1.0) * k / 100.0;
+          c.x.push_back(t), c.y.push_back(fit.amplitude * std::pow(t, fit.exponent.mean));
+        }
+        p.series.push_back(c);
+      }
+      write_output(f.plot, render_svg({p}, 1));
+    }
+    if (!f.quiet && !f.json)
+      std::fprintf(stderr, "# T_c ~ epoch^gamma: gamma = %.4f +- %.4f (chi2/dof %.2f, %d epochs)%s\n", fit.exponent.mean,
+                   fit.exponent.error, fit.chi2_per_dof, fit.points, fit.grows ? ": grows" : "");
+  }
   save_rbm(f.model, m);
   if (f.json) {
     nlohmann::json j;
@@ -151,6 +238,7 @@ int run_train(const TrainFlags& f) {
     j["model"] = f.model;
     j["epochs"] = epochs;
     j["seconds_per_epoch"] = o.epochs > 0 ? total / o.epochs : 0.0;
+    if (f.track_tc) j["tc"] = tc_j;
     std::printf("%s\n", j.dump(1).c_str());
   } else if (!f.quiet) {
     std::fprintf(stderr, "# %.3f s per epoch; model written to %s\n", o.epochs > 0 ? total / o.epochs : 0.0, f.model.c_str());
@@ -267,7 +355,7 @@ int run_sample(const SampleFlags& f) {
 }  // namespace
 
 void register_rbm(CLI::App& app, Action& run) {
-  auto* rbm = app.add_subcommand("rbm", "Restricted Boltzmann machines: train, eval (AIS / exact log Z), sample");
+  auto* rbm = app.add_subcommand("rbm", "Restricted Boltzmann machines: train, eval (AIS / exact log Z), sample, tc (ordering temperature)");
   rbm->require_subcommand(1);
   {
     auto* cmd = rbm->add_subcommand("train", "Train an RBM by PCD-k (default), CD-k or parallel tempering");
@@ -295,6 +383,10 @@ void register_rbm(CLI::App& app, Action& run) {
     cmd->add_option("--model", f->model, "output model file");
     cmd->add_flag("--json", f->json, "print JSON (epochs, seconds per epoch) on stdout");
     cmd->add_flag("--quiet", f->quiet, "no header / progress on stderr");
+    cmd->add_flag("--track-tc", f->track_tc, "after every epoch, scan T and record T_c (see rbm tc; flags --tc-*)");
+    add_tc_flags(cmd, f->tc, "tc-");
+    cmd->add_option("--tc-csv", f->tc_csv, "with --track-tc: CSV of epoch, T_c, error");
+    cmd->add_option("--plot", f->plot, "with --track-tc: SVG of T_c against epoch with the power-law fit");
     cmd->callback([&run, f] { run = [f] { return run_train(*f); }; });
   }
   {
@@ -329,6 +421,7 @@ void register_rbm(CLI::App& app, Action& run) {
     cmd->add_option("--seed", f->seed, "random seed")->capture_default_str()->check(seed_validator());
     cmd->callback([&run, f] { run = [f] { return run_sample(*f); }; });
   }
+  register_rbm_tc(rbm, run);
 }
 
 }  // namespace spinlab::cli

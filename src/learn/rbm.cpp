@@ -18,15 +18,6 @@ namespace {
 constexpr char kMagic[8] = {'S', 'P', 'L', 'R', 'B', 'M', 0, 0};
 constexpr uint32_t kVersion = 1;
 
-uint64_t fnv1a(const char* p, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; ++i) {
-    h ^= static_cast<uint8_t>(p[i]);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 template <class T>
 void put(std::string& s, T v) {
   s.append(reinterpret_cast<const char*>(&v), sizeof v);
@@ -35,6 +26,15 @@ void put(std::string& s, T v) {
 double sigmoid(double x) { return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x)); }
 
 }  // namespace
+
+uint64_t fnv1a64(const char* p, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; ++i) {
+    h ^= static_cast<uint8_t>(p[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 double log2cosh(double x) {
@@ -120,6 +120,10 @@ void check_finite(const Rbm& m, const std::string& what) {
 
 void save_rbm(const std::string& path, const Rbm& m) {
   check_finite(m, path);
+  write_file_atomic(path, rbm_to_bytes(m));
+}
+
+std::string rbm_to_bytes(const Rbm& m) {
   std::string s(kMagic, 8);
   put(s, kVersion);
   put(s, static_cast<uint32_t>(m.units));
@@ -128,8 +132,8 @@ void save_rbm(const std::string& path, const Rbm& m) {
   s.append(reinterpret_cast<const char*>(m.W.data()), m.W.size() * sizeof(float));
   s.append(reinterpret_cast<const char*>(m.b.data()), m.b.size() * sizeof(float));
   s.append(reinterpret_cast<const char*>(m.c.data()), m.c.size() * sizeof(float));
-  put(s, fnv1a(s.data(), s.size()));
-  write_file_atomic(path, s);
+  put(s, fnv1a64(s.data(), s.size()));
+  return s;
 }
 
 Rbm load_rbm(const std::string& path) {
@@ -139,7 +143,10 @@ Rbm load_rbm(const std::string& path) {
   if (!in) throw InputError(path + ": cannot open (" + std::strerror(errno) + ")");
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string s = ss.str();
+  return rbm_from_bytes(ss.str(), path);
+}
+
+Rbm rbm_from_bytes(const std::string& s, const std::string& path) {
   if (s.empty()) throw InputError(path + ": empty file");
   if (s.size() < 24 || std::memcmp(s.data(), kMagic, 8) != 0)
     throw InputError(path + ": not a spinlab RBM file (bad magic)");
@@ -156,7 +163,7 @@ Rbm load_rbm(const std::string& path) {
                      std::to_string(hdr[3]) + " RBM needs " + std::to_string(need) + " (truncated or corrupt)");
   uint64_t hash;
   std::memcpy(&hash, s.data() + need - 8, 8);
-  if (hash != fnv1a(s.data(), need - 8)) throw InputError(path + ": checksum mismatch (corrupt file)");
+  if (hash != fnv1a64(s.data(), need - 8)) throw InputError(path + ": checksum mismatch (corrupt file)");
   Rbm m = Rbm::zeros(static_cast<int32_t>(hdr[2]), static_cast<int32_t>(hdr[3]), static_cast<RbmUnits>(hdr[1]));
   const char* p = s.data() + 24;
   std::memcpy(m.W.data(), p, m.W.size() * 4);

@@ -64,6 +64,11 @@ void check_finite(const Rbm& m, const std::string& what);
 /// the hash and finiteness; any failure is one InputError naming the file.
 void save_rbm(const std::string& path, const Rbm& m);
 Rbm load_rbm(const std::string& path);
+/// The same bytes in memory (the DBN container stores one per layer); `what` names the source in
+/// errors. fnv1a64 is the checksum both use.
+std::string rbm_to_bytes(const Rbm& m);
+Rbm rbm_from_bytes(const std::string& bytes, const std::string& what);
+uint64_t fnv1a64(const char* p, size_t n);
 
 /// A scikit-learn BernoulliRBM exported as components_ (nh x nv), intercept_hidden_ (nh) and
 /// intercept_visible_ (nv), each as DIR/NAME.npy or DIR/NAME.csv. components_ is W transposed.

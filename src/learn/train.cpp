@@ -247,6 +247,7 @@ Rbm train_rbm(const Dataset& data, const RbmTrainOptions& o, const std::function
     rep.epoch = epoch;
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     rep.lr = lr;
+    rep.model = &m;
     check_finite(m, "training diverged (try a smaller --lr)");
     if (o.monitor_rows > 0)
       rbm_monitor(m, data, o.monitor_rows, o.seed, static_cast<uint64_t>(epoch), &rep.reconstruction_error,

@@ -39,6 +39,7 @@ struct RbmEpochReport {
   double pseudo_log_likelihood = 0;  // scikit-learn's score_samples: nv log sigmoid(F(x~) - F(x)),
                                      // x~ = x with one random unit flipped; mean over monitored rows
   double lr = 0;                   // learning rate at the end of the epoch
+  const Rbm* model = nullptr;      // the model after this epoch (valid during the callback only)
 };
 
 /// InputError naming the flag for options out of range (train_rbm calls it first).
