@@ -99,7 +99,8 @@ struct TcTrack {
     nlohmann::json fit{{"model", "T_c = A epoch^gamma (weighted least squares of log T_c on log epoch, over the "
                                  "epochs in the hidden-order phase (order aligned) whose peak is inside the scan)"},
                        {"exponent", to_json(f.exponent)}, {"amplitude", f.amplitude},
-                       {"chi2_per_dof", f.chi2_per_dof}, {"points", f.points}, {"grows_as_power_law", f.grows}};
+                       {"chi2_per_dof", f.chi2_per_dof}, {"points", f.points}, {"grows", f.grows},
+                       {"power_law_consistent", f.consistent}, {"grows_as_power_law", f.grows && f.consistent}};
     return {{"epochs", rows}, {"fit", fit}};
   }
 };
@@ -216,7 +217,10 @@ int run_train(const TrainFlags& f) {
     }
     if (!f.quiet && !f.json)
       std::fprintf(stderr, "# T_c ~ epoch^gamma: gamma = %.4f +- %.4f (chi2/dof %.2f, %d epochs)%s\n", fit.exponent.mean,
-                   fit.exponent.error, fit.chi2_per_dof, fit.points, fit.grows ? ": grows" : "");
+                   fit.exponent.error, fit.chi2_per_dof, fit.points,
+                   fit.grows && fit.consistent ? ": grows as a power law"
+                   : fit.grows             ? ": grows, but not as a power law (chi2/dof too large)"
+                                           : ": no significant growth");
   }
   save_rbm(f.model, m);
   if (f.json) {
