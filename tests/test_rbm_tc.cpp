@@ -132,7 +132,13 @@ TEST(RbmTc, PowerLawFitRecoversTheExponent) {
                 return s * 1e-4;
               }()), 1e-12);
   EXPECT_TRUE(f.grows);
+  EXPECT_TRUE(f.consistent);
   EXPECT_LT(f.chi2_per_dof, 1e-20);
+  // Alternating +-20% scatter with 1% errors: growth, but no power law.
+  for (size_t k = 0; k < y.size(); ++k) y[k].mean *= k % 2 ? 1.2 : 0.8;
+  const PowerLawFit g = fit_power_law(t, y);
+  EXPECT_FALSE(g.consistent);
+  EXPECT_GT(g.chi2_per_dof, 100.0);
 }
 
 // T_c of the bipartite Curie-Weiss ferromagnet (nv = nh = 64, J = 1, binary units): the

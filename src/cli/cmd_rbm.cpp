@@ -99,7 +99,8 @@ struct TcTrack {
     nlohmann::json fit{{"model", "T_c = A epoch^gamma (weighted least squares of log T_c on log epoch, over the "
                                  "epochs in the hidden-order phase (order aligned) whose peak is inside the scan)"},
                        {"exponent", to_json(f.exponent)}, {"amplitude", f.amplitude},
-                       {"chi2_per_dof", f.chi2_per_dof}, {"points", f.points}, {"grows_as_power_law", f.grows}};
+                       {"chi2_per_dof", f.chi2_per_dof}, {"points", f.points}, {"grows", f.grows},
+                       {"power_law_consistent", f.consistent}, {"grows_as_power_law", f.grows && f.consistent}};
     return {{"epochs", rows}, {"fit", fit}};
   }
 };
@@ -171,7 +172,17 @@ int run_train(const TrainFlags& f) {
     if (f.track_tc) {
       tco.stream_offset = static_cast<uint64_t>(r.epoch) << 24;  // fresh chains every epoch
       track.epochs.push_back(r.epoch);
-      track.results.push_back(rbm_critical_temperature(*r.model, tco));
+      try {
+        track.results.push_back(rbm_critical_temperature(*r.model, tco));
+      } catch (const InputError& e) {
+        // A scan whose chains never equilibrate must not end the training: the epoch gets no T_c.
+        TcResult none;
+        none.T_c = {NAN, NAN, 0.5, 0};
+        none.order = "unequilibrated";
+        track.results.push_back(none);
+        if (!f.quiet) std::fprintf(stderr, "epoch %d  no T_c: %s\n", r.epoch, e.what());
+        return;
+      }
       const TcResult& t = track.results.back();
       if (!f.quiet)
         std::fprintf(stderr, "epoch %d  T_c = %.4g +- %.2g (%s)  T_mf = %.4g  %.2f s\n", r.epoch, t.T_c.mean, t.T_c.error,
@@ -184,10 +195,14 @@ int run_train(const TrainFlags& f) {
     tc_j = track.json(&fit);
     if (!f.tc_csv.empty()) {
       std::string csv = "epoch,T_c,T_c_error,order,at_edge,mean_field_T\n";
-      for (const auto& row : tc_j["epochs"])
-        csv += std::to_string(row["epoch"].get<double>()) + "," + std::to_string(row["T_c"]["mean"].get<double>()) + "," +
-               std::to_string(row["T_c"]["error"].get<double>()) + "," + row["order"].get<std::string>() + "," +
-               (row["at_edge"].get<bool>() ? "1" : "0") + "," + std::to_string(row["mean_field_T"].get<double>()) + "\n";
+      for (size_t k = 0; k < track.results.size(); ++k) {
+        const TcResult& t = track.results[k];
+        const bool edge = t.order == "aligned" ? t.aligned.at_edge : t.overlap.at_edge;
+        char line[256];
+        std::snprintf(line, sizeof line, "%d,%.6g,%.6g,%s,%d,%.6g\n", static_cast<int>(track.epochs[k]), t.T_c.mean,
+                      t.T_c.error, t.order.c_str(), edge ? 1 : 0, t.mean_field_T);
+        csv += line;
+      }
       write_output(f.tc_csv, csv);
     }
     if (!f.plot.empty()) {
@@ -216,7 +231,10 @@ int run_train(const TrainFlags& f) {
     }
     if (!f.quiet && !f.json)
       std::fprintf(stderr, "# T_c ~ epoch^gamma: gamma = %.4f +- %.4f (chi2/dof %.2f, %d epochs)%s\n", fit.exponent.mean,
-                   fit.exponent.error, fit.chi2_per_dof, fit.points, fit.grows ? ": grows" : "");
+                   fit.exponent.error, fit.chi2_per_dof, fit.points,
+                   fit.grows && fit.consistent ? ": grows as a power law"
+                   : fit.grows             ? ": grows, but not as a power law (chi2/dof too large)"
+                                           : ": no significant growth");
   }
   save_rbm(f.model, m);
   if (f.json) {

@@ -67,6 +67,8 @@ nlohmann::json tc_json(const TcResult& r) {
   j["overlap_peak"] = peak(r.overlap);
   j["aligned_peak"] = peak(r.aligned);
   j["aligned_share"] = r.aligned_share;
+  j["folded"] = r.folded;
+  j["swaps"] = r.swaps;
   j["first_equilibrated_T"] = r.points[r.first_equilibrated].T;
   j["mean_field_T"] = r.mean_field_T;
   j["direction"] = r.direction_name;
@@ -156,7 +158,7 @@ int run_tc(const TcCommandFlags& f) {
               r.overlap.at_edge ? " (at the edge of the scan)" : "");
   std::printf("aligned peak: T = %.4g +- %.2g%s\n", r.aligned.T.mean, r.aligned.T.error,
               r.aligned.at_edge ? " (at the edge of the scan)" : "");
-  std::printf("T_c = %.4g +- %.2g from the %s susceptibility (<m^2>/<q^2> at the most ordered T = %.3f); %.2f s\n",
+  std::printf("T_c = %.4g +- %.2g from the %s susceptibility (<m^2>/<q^2> at the chi_m peak = %.3f); %.2f s\n",
               r.T_c.mean, r.T_c.error, r.order.c_str(), r.aligned_share, r.seconds);
   return 0;
 }

@@ -56,7 +56,7 @@ void fill_words(uint64_t seed, uint64_t stream0, uint64_t step, int64_t rows, si
 enum Purpose : uint64_t {
   kInitWeights = 1, kShuffle = 2, kNegHidden = 3, kNegVisible = 4, kPtSwap = 5, kPll = 6,
   kAisVisible = 7, kAisHidden = 8, kSampleVisible = 9, kSampleHidden = 10, kPosHidden = 11,
-  kTcInit = 12, kTcHidden = 13, kTcVisible = 14, kDbnSample = 15,
+  kTcInit = 12, kTcHidden = 13, kTcVisible = 14, kDbnSample = 15, kTcSwap = 16,
 };
 inline uint64_t stream_id(Purpose p, uint64_t chain) { return (static_cast<uint64_t>(p) << 40) | chain; }
 

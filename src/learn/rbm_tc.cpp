@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
 #include "learn/kernels.hpp"
 #include "learn/rbm_ising.hpp"
 #include "probe/hysteresis.hpp"
@@ -83,9 +84,20 @@ double gelman_rubin(const std::vector<std::vector<double>>& chains) {
 
 double locate_peak(const std::vector<double>& T, const std::vector<double>& y, int32_t* argmax, bool* at_edge) {
   const auto n = static_cast<int32_t>(T.size());
-  int32_t k = 0;
+  int32_t top = 0;
   for (int32_t i = 1; i < n; ++i)
-    if (y[i] > y[k]) k = i;
+    if (y[i] > y[top]) top = i;
+  // The highest-T peak: the largest k whose y_k is the maximum of y over k-2 .. k+2 and at least
+  // half the global maximum (a lower-T peak is a second freezing inside the ordered phase).
+  int32_t k = top;
+  for (int32_t i = n - 1; i > top; --i) {
+    bool local = y[i] >= 0.5 * y[top];
+    for (int32_t j = std::max(0, i - 2); j <= std::min(n - 1, i + 2) && local; ++j) local = y[i] >= y[j];
+    if (local) {
+      k = i;
+      break;
+    }
+  }
   if (argmax) *argmax = k;
   if (at_edge) *at_edge = k == 0 || k == n - 1;
   const int32_t lo = std::max(0, k - 2), hi = std::min(n - 1, k + 2);
@@ -174,6 +186,16 @@ TcResult rbm_critical_temperature(const Rbm& m, const TcOptions& o) {
       T.push_back(res.mean_field_T * 0.1 * std::pow(15.0, static_cast<double>(k) / (o.points - 1)));
   }
   const auto nT = static_cast<int32_t>(T.size());
+  // Z2 symmetry: without fields in the mapped Ising model, E(-sigma) = E(sigma), and the order
+  // parameters are |q| and |m|; with fields there is no symmetry to break, and the
+  // susceptibilities are plain variances, N (<q^2> - <q>^2) and nv (<m^2> - <m>^2).
+  {
+    const IsingModel im = rbm_to_ising(m);
+    double hmax = 0, jmax = 0;
+    for (double h : im.fields()) hmax = std::max(hmax, std::fabs(h));
+    for (const float w : m.W) jmax = std::max(jmax, static_cast<double>(std::fabs(w)));
+    res.folded = hmax <= 1e-6 * std::max(jmax, 1e-30);
+  }
   const int32_t nv = m.nv, nh = m.nh, P = o.pairs, R = nT * 2 * P;
   const double N = static_cast<double>(nv) + nh;
   set_gemm_threads(o.threads);
@@ -198,6 +220,7 @@ TcResult rbm_critical_temperature(const Rbm& m, const TcOptions& o) {
   std::vector<float> uf(u.begin(), u.end());
   // Per chain: energy E(v, h) and m, for the equilibration check.
   std::vector<std::vector<double>> chain_e(R, std::vector<double>(n)), chain_m(R, std::vector<double>(n));
+  std::vector<double> energy(R);
   const double inv_sqrt_nv = 1.0 / std::sqrt(static_cast<double>(nv));
   const int32_t total = o.burn_in + o.sweeps;
   for (int32_t s = 0; s < total; ++s) {
@@ -207,18 +230,35 @@ TcResult rbm_critical_temperature(const Rbm& m, const TcOptions& o) {
     for (int32_t r = 0; r < R; ++r)
       sample_units(m.units, X.data() + static_cast<size_t>(r) * nh, H.data() + static_cast<size_t>(r) * nh, nh, beta[r],
                    wh.data() + r * sh);
-    if (s >= o.burn_in) {
-      // E(v, h) = -b.v - h.(W^T v + c) for the current (v, h), a sample of p_T(v, h).
-      const size_t t = static_cast<size_t>(s - o.burn_in);
-      for (int32_t r = 0; r < R; ++r) {
-        const float *v = V.data() + static_cast<size_t>(r) * nv, *h = H.data() + static_cast<size_t>(r) * nh,
-                    *x = X.data() + static_cast<size_t>(r) * nh;
-        double e = 0;
-        for (int32_t i = 0; i < nv; ++i) e -= static_cast<double>(m.b[i]) * v[i];
-        for (int32_t j = 0; j < nh; ++j) e -= static_cast<double>(h[j]) * x[j];
-        chain_e[r][t] = e;
-      }
+    // E(v, h) = -b.v - h.(W^T v + c) for the current (v, h), a sample of p_T(v, h).
+    for (int32_t r = 0; r < R; ++r) {
+      const float *v = V.data() + static_cast<size_t>(r) * nv, *h = H.data() + static_cast<size_t>(r) * nh,
+                  *x = X.data() + static_cast<size_t>(r) * nh;
+      double e = 0;
+      for (int32_t i = 0; i < nv; ++i) e -= static_cast<double>(m.b[i]) * v[i];
+      for (int32_t j = 0; j < nh; ++j) e -= static_cast<double>(h[j]) * x[j];
+      energy[r] = e;
     }
+    // Replica exchange (Hukushima & Nemoto 1996) along each of the 2P ladders c: the states at
+    // T_k and T_k+1 swap with probability min(1, exp((beta_k - beta_k+1)(E_k - E_k+1))),
+    // even pairs on even sweeps, odd on odd.
+    if (o.exchange)
+      for (int32_t k = s % 2; k + 1 < nT; k += 2)
+        for (int32_t c = 0; c < 2 * P; ++c) {
+          const int32_t ra = k * 2 * P + c, rb = ra + 2 * P;
+          Rng rng(o.seed, stream_id(kTcSwap, o.stream_offset + static_cast<uint64_t>(ra)), static_cast<uint64_t>(s));
+          const double d = (static_cast<double>(beta[ra]) - beta[rb]) * (energy[ra] - energy[rb]);
+          if (d >= 0 || rng.uniform() < std::exp(d)) {
+            std::swap_ranges(V.begin() + static_cast<size_t>(ra) * nv, V.begin() + static_cast<size_t>(ra + 1) * nv,
+                             V.begin() + static_cast<size_t>(rb) * nv);
+            std::swap_ranges(H.begin() + static_cast<size_t>(ra) * nh, H.begin() + static_cast<size_t>(ra + 1) * nh,
+                             H.begin() + static_cast<size_t>(rb) * nh);
+            std::swap(energy[ra], energy[rb]);
+            ++res.swaps;
+          }
+        }
+    if (s >= o.burn_in)
+      for (int32_t r = 0; r < R; ++r) chain_e[r][static_cast<size_t>(s - o.burn_in)] = energy[r];
     sgemm(false, true, R, nv, nh, 1.0f, H.data(), nh, m.W.data(), nh, 0.0f, X.data(), nv);
     add_bias_rows(X.data(), m.b.data(), R, nv);
     fill_words(o.seed, stream_id(kTcVisible, o.stream_offset), static_cast<uint64_t>(s), R, nv, wv.data());
@@ -240,8 +280,9 @@ TcResult rbm_critical_temperature(const Rbm& m, const TcOptions& o) {
           for (int32_t j = 0; j < nh; ++j) q += sig(ha[j]) * sig(hb[j]);
           q /= N, ma *= inv_sqrt_nv, mb *= inv_sqrt_nv;
           chain_m[ra][t] = ma, chain_m[rb][t] = mb;
-          acc[kQ2] += q * q, acc[kQabs] += std::fabs(q);
-          acc[kM2] += 0.5 * (ma * ma + mb * mb), acc[kMabs] += 0.5 * (std::fabs(ma) + std::fabs(mb));
+          acc[kQ2] += q * q, acc[kQabs] += res.folded ? std::fabs(q) : q;
+          acc[kM2] += 0.5 * (ma * ma + mb * mb);
+          acc[kMabs] += res.folded ? 0.5 * (std::fabs(ma) + std::fabs(mb)) : 0.5 * (ma + mb);
         }
         for (int c = 0; c < kSeries; ++c) series[k][c][t] = acc[c] / P;
       }
@@ -324,11 +365,10 @@ TcResult rbm_critical_temperature(const Rbm& m, const TcOptions& o) {
   };
   peak(true, &res.overlap);
   peak(false, &res.aligned);
-  // The most ordered point (largest <q^2>) decides: chains at the very lowest T may be frozen
-  // out of equilibrium in unrelated states, which would hide the order.
-  const TcPoint& cold = *std::max_element(res.points.begin() + k0, res.points.end(),
-                                          [](const TcPoint& a, const TcPoint& b) { return a.q2.mean < b.q2.mean; });
-  res.aligned_share = cold.q2.mean > 0 ? cold.m2.mean / cold.q2.mean : 0.0;
+  // The point where the aligned order sets in (the chi_m peak) decides: is the order that forms
+  // there aligned with u (m^2 a macroscopic share of q^2) or unrelated to it (m^2 ~ q^2 / nv)?
+  const TcPoint& at = res.points[res.aligned.grid_index];
+  res.aligned_share = at.q2.mean > 0 ? at.m2.mean / at.q2.mean : 0.0;
   const bool aligned = o.order == TcOrder::Aligned || (o.order == TcOrder::Auto && res.aligned_share >= 0.1);
   res.order = aligned ? "aligned" : "overlap";
   res.T_c = aligned ? res.aligned.T : res.overlap.T;
@@ -363,6 +403,7 @@ PowerLawFit fit_power_law(const std::vector<double>& t, const std::vector<Estima
   f.chi2_per_dof = f.points > 2 ? chi2 / (f.points - 2) : 0.0;
   if (f.chi2_per_dof > 1) f.exponent.error *= std::sqrt(f.chi2_per_dof);
   f.grows = f.exponent.mean > 2 * f.exponent.error;
+  f.consistent = f.points > 2 && f.chi2_per_dof <= 1 + 3 * std::sqrt(2.0 / (f.points - 2));
   return f;
 }
 

@@ -40,6 +40,10 @@ assert c["direction"] == "pc1"
 print("dbn/tc ok: probe", [round(x["test_accuracy"]["mean"], 3) for x in p], "T_c", round(c["T_c"]["mean"], 4),
       "+-", round(c["T_c"]["error"], 4), c["order"])
 PYEOF
+  # An impossible equilibration bound: every epoch gets no T_c, and training still finishes.
+  "$bin" rbm train --data digits --hidden 8 --epochs 2 --batch 20 --model "$tmp/u.bin" --quiet --track-tc \
+    --tc-max-r-hat 1.0000001 --tc-csv "$tmp/u.csv" >/dev/null || { echo "FAIL: track-tc without equilibrium"; fail=1; }
+  grep -q "^2,nan,nan,unequilibrated" "$tmp/u.csv" || { echo "FAIL: unequilibrated epochs in $tmp/u.csv"; fail=1; }
   expect_error "layers" dbn train --data digits --layers 0 --model "$tmp/x.dbn"
   expect_error "layers" dbn train --data digits --layers 10,abc --model "$tmp/x.dbn"
   expect_error "--T" rbm tc --model "$tmp/r.bin" --T 0.5,nan,1
