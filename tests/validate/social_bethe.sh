@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 for k in 3 4; do
   if [ "$k" = 3 ]; then grid=0.51:0.59:17; else grid=0.32:0.37:11; fi
-  "$bin" social sweep --network rr:n=100000,k=$k --network-seed 1 --beta $grid --sweeps 2000 --therm 500 \
+  "$bin" social sweep --network rr:n=100000,k=$k --network-seed 1 --beta $grid --sweeps 1000 --therm 300 \
     --threads 2 --json --quiet >"$tmp/s$k.json" || { echo "FAIL: sweep k=$k"; fail=1; continue; }
   /usr/bin/python3 - "$tmp/s$k.json" "$k" <<'PYEOF' || fail=1
 import json, math, sys
