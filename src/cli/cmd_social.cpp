@@ -11,6 +11,7 @@
 #include "io/svg_plot.hpp"
 #include "social/network.hpp"
 #include "social/sweep.hpp"
+#include "social/target.hpp"
 
 namespace spinlab::cli {
 namespace {
@@ -190,6 +191,61 @@ int run_sweep(const SweepCmd& f) {
   return 0;
 }
 
+struct TargetCmd {
+  NetworkOptions net;
+  TargetOptions o;
+  std::string strategies = "hubs,random,bridges,walls";
+  bool json = false, quiet = false;
+};
+
+int run_target(TargetCmd f) {
+  f.o.strategies = split(f.strategies, ',');
+  ProgressLine line("social target", f.quiet);
+  f.o.progress = line.callback();
+  const TargetResult r = social_target(f.net, f.o);
+  line(1.0);
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social target";
+    j["network"] = r.description;
+    j["budget"] = f.o.budget;
+    j["h"] = f.o.h;
+    j["beta"] = f.o.beta;
+    j["algo"] = f.o.algo;
+    j["sweeps"] = f.o.max_sweeps;
+    j["replicas"] = f.o.replicas;
+    j["networks"] = f.o.networks;
+    nlohmann::json s = nlohmann::json::object();
+    for (const auto& x : r.strategies) {
+      if (!x.applicable) {
+        s[x.name] = {{"applicable", false}, {"why_not", x.why_not}};
+        continue;
+      }
+      s[x.name] = {{"final_magnetization", to_json(x.final_magnetization)},
+                   {"time_to_flip", to_json(x.time_to_flip)},
+                   {"flipped_fraction", x.flipped_fraction},
+                   {"runs", x.runs}};
+    }
+    j["strategies"] = s;
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("# %s; K = %d nodes get h = %g; %s at beta = %g from all -1, %lld sweeps; %d replicas x %d networks; %.1f s\n",
+              r.description.c_str(), f.o.budget, f.o.h, f.o.algo.c_str(), f.o.beta,
+              static_cast<long long>(f.o.max_sweeps), f.o.replicas, f.o.networks, r.seconds);
+  std::printf("%-9s %24s %24s %8s\n", "strategy", "final m", "time to flip (sweeps)", "flipped");
+  for (const auto& x : r.strategies) {
+    if (!x.applicable) {
+      std::printf("%-9s not applicable: %s\n", x.name.c_str(), x.why_not.c_str());
+      continue;
+    }
+    std::printf("%-9s %11.4f +- %-9.2g %11.2f +- %-9.2g %7.0f%%\n", x.name.c_str(), x.final_magnetization.mean,
+                x.final_magnetization.error, x.time_to_flip.mean, x.time_to_flip.error, 100.0 * x.flipped_fraction);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -223,6 +279,26 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_sweep(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("target", "Tilt K nodes chosen by degree / at random / by betweenness / on "
+                                                 "domain walls; final magnetisation and time to flip with errors");
+    cmd->footer("Example: spinlab social target --network ba:n=10000,m=2 --budget 20 --h 2 --beta 0.6");
+    auto f = std::make_shared<TargetCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--strategies", f->strategies, "comma list of hubs, random, bridges, walls")->capture_default_str();
+    cmd->add_option("--budget", f->o.budget, "K: number of targeted nodes")->capture_default_str();
+    cmd->add_option("--h", f->o.h, "field on each targeted node")->capture_default_str();
+    cmd->add_option("--beta", f->o.beta, "inverse social temperature")->capture_default_str();
+    cmd->add_option("--algo", f->o.algo, "dynamics (any registered move)")->capture_default_str();
+    cmd->add_option("--sweeps", f->o.max_sweeps, "sweeps per run")->capture_default_str();
+    cmd->add_option("--replicas", f->o.replicas, "runs per strategy and network")->capture_default_str();
+    cmd->add_option("--networks", f->o.networks, "network realisations (seeds --network-seed + r)")->capture_default_str();
+    cmd->add_option("--seed", f->o.seed, "random seed of the dynamics")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->o.threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_target(*f); }; });
   }
 }
 

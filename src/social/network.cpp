@@ -320,6 +320,32 @@ std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t
   return e;
 }
 
+std::vector<double> betweenness(const Graph& g) {
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  igraph_vector_int_t ev;
+  check(igraph_vector_int_init(&ev, 2 * g.num_edges()), "betweenness");
+  igraph_integer_t k = 0;
+  g.for_each_edge([&](int32_t i, int32_t j, double) {
+    VECTOR(ev)[k++] = i;
+    VECTOR(ev)[k++] = j;
+  });
+  IGraph ig;
+  const igraph_error_t e = igraph_create(&ig.g, &ev, g.num_vertices(), IGRAPH_UNDIRECTED);
+  igraph_vector_int_destroy(&ev);
+  check(e, "betweenness");
+  ig.ready = true;
+  igraph_vector_t res;
+  check(igraph_vector_init(&res, 0), "betweenness");
+  const igraph_error_t e2 = igraph_betweenness(&ig.g, &res, igraph_vss_all(), false, nullptr);
+  std::vector<double> out(static_cast<size_t>(g.num_vertices()));
+  if (e2 == IGRAPH_SUCCESS)
+    for (size_t v = 0; v < out.size(); ++v) out[v] = VECTOR(res)[v];
+  igraph_vector_destroy(&res);
+  check(e2, "betweenness");
+  return out;
+}
+
 SocialNetwork build_network(const NetworkOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   if (o.spec.empty()) throw InputError("--network is required (e.g. rr:n=1000,k=3, ba:n=10000,m=2, karate, FILE)");

@@ -47,6 +47,9 @@ SocialNetwork build_network(const NetworkOptions& o);
 std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t* n,
                                  std::vector<int32_t>* community, std::string* kind);
 
+/// Betweenness centrality of every vertex (igraph_betweenness, unweighted, exact: O(N |E|)).
+std::vector<double> betweenness(const Graph& g);
+
 /// Network-theory predictions for the ferromagnet J = 1 on it (the sweep prints them).
 /// Bethe lattice of degree k (random regular graphs): tanh beta_c = 1/(k-1).
 /// Uncorrelated networks (Dorogovtsev, Goltsev & Mendes, PRE 66, 016104 (2002); Leone et al. 2002):

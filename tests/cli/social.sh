@@ -52,6 +52,20 @@ grep -q "prediction bethe         beta_c = 0.549306" "$tmp/t.txt" && grep -q "pr
 "$bin" social sweep --network ba:n=500,m=2 --beta 0.1:0.5:3 --sweeps 100 --therm 10 --quiet >"$tmp/b.txt" 2>/dev/null
 grep -q "runs away with N" "$tmp/b.txt" || { echo "FAIL: no scale-free note for BA"; fail=1; }
 
+# social target: the JSON shape of the issue (strategies -> {final_magnetization, time_to_flip})
+"$bin" social target --network ba:n=500,m=2 --budget 5 --h 50 --beta 0.3 --sweeps 20 --replicas 4 --zealots 7:+1 \
+  --json --quiet >"$tmp/g.json" || { echo "FAIL: social target --json"; fail=1; }
+$PY - "$tmp/g.json" <<'PYEOF' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["strategies"]
+assert set(s) == {"hubs", "random", "bridges", "walls"}, s
+for name, v in s.items():
+    assert set(v["final_magnetization"]) >= {"mean", "error"} and "time_to_flip" in v and v["runs"] == 4, (name, v)
+print("social target JSON ok")
+PYEOF
+expect_error "unknown strategy 'nope'" social target --network karate --strategies hubs,nope
+expect_error "--budget exceeds" social target --network karate --budget 100
 printf '0 1\n1 2\n3\n' >"$tmp/dangling.txt"
 printf '3\n-2\n1\n' >"$tmp/neg.txt"
 expect_error "unknown generator 'foo'" social network --network foo:n=3
