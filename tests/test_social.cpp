@@ -126,6 +126,29 @@ TEST(SocialNetworks, EdgeListFileWithSignsAndComments) {
   EXPECT_EQ(n.kind, "file");
 }
 
+TEST(SocialNetworks, GmlAndGraphmlThroughIgraphWithWeights) {
+  const auto gml = temp_file("g.gml", "graph [\n directed 0\n node [ id 0 ]\n node [ id 1 ]\n node [ id 2 ]\n"
+                                       " edge [ source 0 target 1 weight 2.5 ]\n edge [ source 1 target 2 weight -1 ]\n]\n");
+  const auto a = net(gml);
+  ASSERT_EQ(a.model.size(), 3);
+  ASSERT_EQ(a.model.graph().num_edges(), 2);
+  EXPECT_DOUBLE_EQ(a.model.graph().edges()[0].w, 2.5);
+  EXPECT_DOUBLE_EQ(a.model.graph().edges()[1].w, -1.0);
+  EXPECT_EQ(a.num_negative, 1);
+  const auto graphml = temp_file("g.graphml",
+      "<?xml version=\"1.0\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n"
+      "<key id=\"w\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n"
+      "<graph edgedefault=\"undirected\"><node id=\"a\"/><node id=\"b\"/><node id=\"c\"/><node id=\"d\"/>\n"
+      "<edge source=\"a\" target=\"b\"><data key=\"w\">0.5</data></edge>\n"
+      "<edge source=\"c\" target=\"d\"><data key=\"w\">-3</data></edge></graph></graphml>\n");
+  const auto b = net(graphml);
+  ASSERT_EQ(b.model.size(), 4);
+  ASSERT_EQ(b.model.graph().num_edges(), 2);
+  EXPECT_DOUBLE_EQ(b.model.graph().edges()[0].w, 0.5);
+  EXPECT_DOUBLE_EQ(b.model.graph().edges()[1].w, -3.0);
+  EXPECT_THROW(net(temp_file("bad.gml", "graph [ edge [ source 0 ")), InputError);
+}
+
 TEST(SocialNetworks, BadInputIsAnInputError) {
   for (const char* spec : {"xx:n=10", "er:n=100,k=-1", "ws:n=100,k=4,p=1.5", "ws:n=100,k=4,p=-0.1",
                            "sbm:sizes=10,0,p_in=0.5,p_out=0.1", "sbm:sizes=10,10,p_in=0.5", "rr:n=5,k=3",
