@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev \
                 libcli11-dev nlohmann-json3-dev libfmt-dev \
                 libopenblas-dev libopenblas0-pthread libpng-dev zlib1g-dev python3-numpy \
-                python3-sklearn dataset-fashion-mnist
+                python3-sklearn dataset-fashion-mnist libigraph-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps configure build demo test bench bench-micro gset bench-rbm clean

@@ -38,7 +38,8 @@ IsingModel random_graph(int n, double density, uint64_t seed, bool ferro, bool f
 std::vector<std::string> all_algos(bool ferro) {
   std::vector<std::string> a;
   for (const auto& info : move_registry())
-    if (ferro || (info.name != "wolff" && info.name != "sw")) a.push_back(info.name);
+    if (!info.equilibrium) continue;  // opinion dynamics: tested in test_social_moves.cpp
+    else if (ferro || (info.name != "wolff" && info.name != "sw")) a.push_back(info.name);
   if (ferro) a.push_back("wolff+metropolis");
   return a;
 }

@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   register_dam(app, action);
   register_rbm(app, action);
   register_dbn(app, action);
+  register_social(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -45,6 +46,16 @@ bool IsingModel::is_ferromagnetic() const {
   bool ferro = true;
   graph_.for_each_edge([&](int32_t, int32_t, double w) { ferro = ferro && w >= 0.0; });
   return ferro;
+}
+
+void IsingModel::set_frozen(std::vector<Spin> frozen) {
+  if (!frozen.empty() && static_cast<int32_t>(frozen.size()) != size())
+    throw InputError("zealots: " + std::to_string(frozen.size()) + " entries for " + std::to_string(size()) + " spins");
+  for (Spin v : frozen)
+    if (v != 0 && v != 1 && v != -1) throw InputError("zealots: a pinned value must be +1, -1 or 0 (free)");
+  bool any = false;
+  for (Spin v : frozen) any = any || v != 0;
+  frozen_ = any ? std::move(frozen) : std::vector<Spin>{};
 }
 
 bool IsingModel::is_uniform(double* J, double* h) const {

@@ -55,11 +55,25 @@ class IsingModel {
   }
   static int64_t magnetization(std::span<const Spin> s);
 
+  /// Zealots (frozen spins): frozen[i] = +1 or -1 pins spin i to that value, 0 leaves it free;
+  /// empty = none. Every move leaves pinned spins alone (cluster moves refuse such a model) and
+  /// simulate() writes the pinned values into its start state. Size n, else InputError.
+  void set_frozen(std::vector<Spin> frozen);
+  bool has_frozen() const { return !frozen_.empty(); }
+  std::span<const Spin> frozen() const { return frozen_; }
+  bool is_frozen(int32_t i) const { return !frozen_.empty() && frozen_[i] != 0; }
+  /// Writes the pinned values into s (no-op without zealots).
+  void pin(std::span<Spin> s) const {
+    for (size_t i = 0; i < frozen_.size(); ++i)
+      if (frozen_[i] != 0) s[i] = frozen_[i];
+  }
+
  private:
   Graph graph_;
   std::vector<double> h_;
   double offset_ = 0.0;
   std::shared_ptr<const Lattice> lattice_;
+  std::vector<Spin> frozen_;  // zealots: +1/-1 pinned, 0 free; empty = none
   // Set by on_lattice when every bond has one J and every site one h: energy() then sums
   // s_i s_j row by row over the lattice (vectorised) instead of walking the edge list.
   bool uniform_lattice_ = false;

@@ -28,7 +28,7 @@ namespace {
 enum Series { kE, kE2, kM, kAbsM, kM2, kM4, kNumBuiltin };
 
 struct ObservableSet {
-  std::vector<std::unique_ptr<Observable>> obs;
+  std::vector<std::shared_ptr<const Observable>> obs;
   std::vector<std::string> names;  // one per component, after the builtins
 };
 
@@ -42,6 +42,7 @@ ObservableSet build_observables(const IsingModel& model, const SimulationOptions
       throw InputError("--correlation: G(r) needs a lattice model (--lattice), not a general graph");
     set.obs.push_back(correlation_function(*model.lattice()));
   }
+  for (const auto& ob : o.extra_observables) set.obs.push_back(ob);
   for (const auto& ob : set.obs)
     for (auto& nm : ob->names()) set.names.push_back(nm);
   return set;
@@ -129,6 +130,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   Rng rng(o.seed, index);
   std::vector<Spin> s;
   s = o.init == InitialState::Given ? o.initial_state : initial_spins(o.init, n, rng);
+  model.pin(s);  // zealots start (and stay) at their pinned values
   auto move = make_move(o.algo, model, beta);
   ObservableSet user = build_observables(model, o);
   const int64_t chunk = 64;
@@ -232,6 +234,7 @@ PointResult reduce_point(double beta, int64_t n, const SimulationOptions& o, con
 
 double simulation_memory_bytes(const IsingModel& model, const SimulationOptions& o) {
   int64_t user = static_cast<int64_t>(o.regions.size() + o.pairs.size());
+  for (const auto& ob : o.extra_observables) user += static_cast<int64_t>(ob->size());
   if (o.correlation_function && model.lattice()) user += model.lattice()->extent(0) / 2 + 1;
   return simulation_memory_bytes(model.size(), user, o);
 }
@@ -250,8 +253,8 @@ bool packed_path_applies(const SimulationOptions& o, std::string* why_not) {
     return false;
   };
   if (o.algo != "metropolis" && o.algo != "heatbath") return no("the packed kernels run plain metropolis and heatbath");
-  if (!o.regions.empty() || !o.pairs.empty() || o.correlation_function)
-    return no("--region, --pair and --correlation are measured on the byte state (generic path)");
+  if (!o.regions.empty() || !o.pairs.empty() || o.correlation_function || !o.extra_observables.empty())
+    return no("--region, --pair, --correlation and library observables are measured on the byte state (generic path)");
   for (const auto& [a, b] : o.covariances)
     for (const auto& x : {a, b})
       if (x != "E" && x != "M" && x != "|M|") return no("--cov of user observables needs the generic path");

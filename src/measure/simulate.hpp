@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "measure/estimators.hpp"
 
 namespace spinlab {
+
+class Observable;  // measure/observables.hpp
 
 enum class InitialState { Hot, Up, Down, Given };
 
@@ -33,6 +36,8 @@ struct SimulationOptions {
   std::vector<std::pair<std::string, std::vector<int32_t>>> regions;  // M_R = sum of s_i over R
   std::vector<std::pair<int32_t, int32_t>> pairs;                      // s_i s_j
   bool correlation_function = false;                                   // G(r), lattice models only
+  /// Observables supplied by a library caller (e.g. social/observables.hpp), after the above.
+  std::vector<std::shared_ptr<const Observable>> extra_observables;
   /// Cov[A, B] for names among "E", "M", "|M|" (totals), region names and "s<i>*s<j>".
   std::vector<std::pair<std::string, std::string>> covariances;
   /// Called (serialised, at most every ~0.25 s) with the fraction of all sweeps done.

@@ -796,6 +796,7 @@ class SwendsenWangUpdate final : public ClusterBase {
 
 // Uniform periodic lattices without a field take the lattice kernel (cluster_lattice.hpp).
 std::unique_ptr<Move> make_wolff(const IsingModel& model, double beta) {
+  if (model.has_frozen()) throw InputError("--algo wolff: zealots (frozen spins) need a single-spin move");
   if (cluster_lattice_applies(model)) {
     if (model.lattice()->dim() == 2) return std::make_unique<LatticeWolff<2>>(model, beta);
     return std::make_unique<LatticeWolff<3>>(model, beta);
@@ -804,6 +805,7 @@ std::unique_ptr<Move> make_wolff(const IsingModel& model, double beta) {
 }
 // Uniform periodic lattices without a field take the bit-mask kernel (cluster_lattice.hpp).
 std::unique_ptr<Move> make_swendsen_wang(const IsingModel& model, double beta) {
+  if (model.has_frozen()) throw InputError("--algo sw: zealots (frozen spins) need a single-spin move");
   if (cluster_lattice_applies(model)) return make_lattice_swendsen_wang(model, beta);
   return std::make_unique<SwendsenWangUpdate>(model, beta);
 }

@@ -496,6 +496,7 @@ void detail::lattice_colour_pass_with_words(SingleSpinMove& move, std::span<Spin
 
 bool lattice_checkerboard_applies(const IsingModel& model, double* J, double* h) {
   const Lattice* lat = model.lattice();
+  if (model.has_frozen()) return false;  // zealots: the generic kernel honours the mask
   if (!lat || (lat->dim() != 2 && lat->dim() != 3) || lat->boundary() != Boundary::Periodic) return false;
   // Even extents make x+y+z mod 2 a proper colouring; L = 2 is excluded because the graph then
   // merges the two bonds between a pair into one of weight 2J.

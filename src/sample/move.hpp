@@ -48,6 +48,9 @@ struct MoveInfo {
   std::string name;
   std::string description;
   MoveFactory make;
+  /// False for opinion dynamics that do not sample the Boltzmann distribution (majority rule,
+  /// voter, majority-vote): the equilibrium tests skip them and `spinlab list` marks them.
+  bool equilibrium = true;
 };
 
 /// Every registered algorithm, in the order `spinlab list` prints them.

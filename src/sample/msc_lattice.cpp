@@ -265,6 +265,7 @@ bool msc_applies(const IsingModel& model, std::string* why_not) {
   };
   const Lattice* lat = model.lattice();
   if (!lat) return no("not a lattice model");
+  if (model.has_frozen()) return no("zealots (frozen spins) use the generic path");
   if (lat->dim() != 2 && lat->dim() != 3) return no("multi-spin coding covers 2D and 3D lattices");
   if (lat->boundary() != Boundary::Periodic) return no("open boundaries use the generic path");
   const int64_t L = lat->extent(0);

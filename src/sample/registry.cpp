@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "sample/cluster.hpp"
 #include "sample/move.hpp"
+#include "sample/opinion_moves.hpp"
 #include "sample/single_spin.hpp"
 
 namespace spinlab {
@@ -80,6 +81,15 @@ const std::vector<MoveInfo>& move_registry() {
       {"sw", "Swendsen-Wang: all FK clusters, each flipped with p = 1/2 (ferromagnets, ghost spin); "
              "sweep = one update",
        make_swendsen_wang},
+      {"majority", "opinion dynamics: zero-temperature majority rule s_i <- sign(sum_j J_ij s_j + h_i), "
+                   "ties by a coin; random-sequential; beta ignored; sweep = N updates",
+       [](const IsingModel& m, double b) -> std::unique_ptr<Move> { return make_majority_rule(m, b); }, false},
+      {"voter", "opinion dynamics: voter model, copy a random neighbour (the opposite across J < 0); "
+                "random-sequential; beta ignored; sweep = N updates",
+       [](const IsingModel& m, double b) -> std::unique_ptr<Move> { return make_voter(m, b); }, false},
+      {"majority-vote", "opinion dynamics: majority-vote model (Oliveira 1992), the minority with noise "
+                        "q = 1/(1+e^(2 beta)); random-sequential; sweep = N updates",
+       [](const IsingModel& m, double b) -> std::unique_ptr<Move> { return make_majority_vote(m, b); }, false},
   };
   return registry;
 }

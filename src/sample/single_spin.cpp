@@ -17,7 +17,8 @@ template <SingleSpinRule Rule>
 class SingleSpinUpdate final : public SingleSpinMove {
  public:
   SingleSpinUpdate(const IsingModel& m, double beta, SiteOrder order)
-      : m_(m), order_(order), rows_(m.graph(), m.graph().weights().data()) {
+      : m_(m), order_(order), rows_(m.graph(), m.graph().weights().data()),
+        frozen_(m.has_frozen() ? m.frozen().data() : nullptr) {
     table_ = m.is_uniform(&J_, &h_);
     dmax_ = m.graph().max_degree();
     if (order == SiteOrder::Checkerboard) {
@@ -56,6 +57,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
   std::string kernel() const override { return table_ ? "csr-table" : "csr"; }
 
   double flip_probability(int32_t i, std::span<const Spin> s) const override {
+    if (frozen_ && frozen_[i]) return 0.0;  // a zealot never flips
     double p = static_cast<double>(threshold(i, s)) * 0x1.0p-32;
     if (Rule == SingleSpinRule::Metropolis) return p;
     return s[i] > 0 ? 1.0 - p : p;  // heat bath: threshold is P(new spin = +1)
@@ -103,6 +105,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
   }
 
   inline void update(int32_t i, std::span<Spin> s, Rng& rng) {
+    if (frozen_ && frozen_[i]) return;  // zealot: no update, no random number
     uint64_t t = threshold(i, s);
     if constexpr (Rule == SingleSpinRule::Metropolis) {
       // Moves that lower the energy are always accepted and draw no random number.
@@ -115,6 +118,7 @@ class SingleSpinUpdate final : public SingleSpinMove {
   const IsingModel& m_;
   SiteOrder order_;
   CouplingRows<double> rows_;  // CSR or dense
+  const Spin* frozen_;         // the model's zealot mask (+-1 pinned), or nullptr
   double beta_ = 0.0;
   bool table_ = false;
   double J_ = 0.0, h_ = 0.0;

@@ -1,0 +1,305 @@
+// `spinlab social ...`: opinion dynamics on networks (src/social). `network` builds a network and
+// prints its statistics; `sweep` scans beta with the social order parameters and beta_c.
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "core/error.hpp"
+#include "io/files.hpp"
+#include "io/svg_plot.hpp"
+#include "social/network.hpp"
+#include "social/sweep.hpp"
+#include "social/target.hpp"
+
+namespace spinlab::cli {
+namespace {
+
+void add_network_flags(CLI::App* cmd, NetworkOptions& o) {
+  cmd->add_option("--network", o.spec,
+                  "er:n=N,k=MEANDEG | ba:n=N,m=M | ws:n=N,k=K,p=P | rr:n=N,k=K | sbm:sizes=A,B[,...],p_in=P,p_out=Q | "
+                  "config:degrees=FILE | karate | FILE (edge list 'i j [w]', .graphml, .gml)");
+  cmd->add_option("--network-seed", o.seed, "seed of the generator (igraph's RNG) and of --antagonistic F")
+      ->check(seed_validator())->capture_default_str();
+  cmd->add_option("--antagonistic", o.antagonistic,
+                  "F: each edge negative with probability F | between: edges between communities negative");
+  cmd->add_option("--J", o.J, "coupling scale (every weight times J)")->capture_default_str();
+  cmd->add_option("--field", o.field, "uniform field h on every node (added to --nodes fields)")->capture_default_str();
+  cmd->add_option("--nodes", o.nodes_file, "node file: lines 'i h [zealot [community]]', zealot -1/0/+1");
+  cmd->add_option("--zealots", o.zealots, "frozen spins SITES:+1 or SITES:-1 (SITES 0,3,7-12 or top:K); repeatable");
+}
+
+nlohmann::json network_json(const SocialNetwork& net) {
+  return {{"spec", net.description},
+          {"kind", net.kind},
+          {"nodes", net.model.size()},
+          {"edges", net.model.graph().num_edges()},
+          {"negative_edges", net.num_negative},
+          {"communities", net.num_communities},
+          {"mean_degree", net.mean_degree},
+          {"mean_degree_sq", net.mean_degree_sq},
+          {"max_degree", net.max_degree},
+          {"build_seconds", net.build_seconds}};
+}
+
+struct NetworkCmd {
+  NetworkOptions net;
+  bool json = false;
+};
+
+int run_network(const NetworkCmd& f) {
+  const SocialNetwork net = build_network(f.net);
+  if (f.json) {
+    std::printf("%s\n", network_json(net).dump(1).c_str());
+    return 0;
+  }
+  std::printf("%s\n", net.description.c_str());
+  std::printf("<k> = %.6g, <k^2> = %.6g, max degree %d, built in %.3f s\n", net.mean_degree, net.mean_degree_sq,
+              net.max_degree, net.build_seconds);
+  return 0;
+}
+
+struct SweepCmd {
+  NetworkOptions net;
+  std::string beta, algo = "heatbath", csv, plot;
+  int64_t sweeps = 2000, therm = 500, measure_every = 1;
+  uint64_t seed = 1;
+  int threads = 2, bootstrap = 200;
+  bool json = false, quiet = false;
+};
+
+nlohmann::json est(const Estimate& e) { return to_json(e); }
+
+int run_sweep(const SweepCmd& f) {
+  if (f.beta.empty()) throw InputError("--beta is required (e.g. 0.3:0.8:21)");
+  if (!f.csv.empty() && f.csv != "-") check_writable(f.csv);
+  if (!f.plot.empty()) check_writable(f.plot);
+  const SocialNetwork net = build_network(f.net);
+  SocialSweepOptions o;
+  o.algo = f.algo;
+  o.betas = parse_value_list(f.beta, "--beta");
+  o.sweeps = f.sweeps;
+  o.therm = f.therm;
+  o.measure_every = f.measure_every;
+  o.seed = f.seed;
+  o.threads = f.threads;
+  o.bootstrap = f.bootstrap;
+  ProgressLine line("social sweep", f.quiet);
+  o.progress = line.callback();
+  const SocialSweepResult r = social_sweep(net, o);
+  line(1.0);
+
+  if (!f.csv.empty()) {
+    std::ostringstream c;
+    c.precision(10);
+    c << "beta,abs_m,abs_m_err,susceptibility,susceptibility_err,binder,binder_err,wall_density,wall_density_err,"
+         "polarization,polarization_err,echo_index,echo_index_err,energy,energy_err\n";
+    for (const auto& p : r.points)
+      c << p.beta << ',' << p.abs_m.mean << ',' << p.abs_m.error << ',' << p.susceptibility.mean << ','
+        << p.susceptibility.error << ',' << p.binder.mean << ',' << p.binder.error << ',' << p.wall_density.mean << ','
+        << p.wall_density.error << ',' << p.polarization.mean << ',' << p.polarization.error << ','
+        << p.echo_index.mean << ',' << p.echo_index.error << ',' << p.energy.mean << ',' << p.energy.error << '\n';
+    write_output(f.csv, c.str());
+  }
+  if (!f.plot.empty()) {
+    auto panel = [&](const std::string& title, auto get) {
+      PlotPanel p;
+      p.title = title;
+      p.xlabel = "beta";
+      p.ylabel = title;
+      PlotSeries s;
+      s.label = net.kind;
+      for (const auto& pt : r.points) {
+        s.x.push_back(pt.beta);
+        s.y.push_back(get(pt).mean);
+        s.error.push_back(get(pt).error);
+      }
+      p.series.push_back(s);
+      if (std::isfinite(r.beta_c.mean)) {
+        p.marker_x = r.beta_c.mean;
+        p.marker_label = "beta_c estimate";
+      }
+      return p;
+    };
+    std::vector<PlotPanel> panels = {
+        panel("|M|/N", [](const SocialPoint& p) { return p.abs_m; }),
+        panel("susceptibility", [](const SocialPoint& p) { return p.susceptibility; }),
+        panel("Binder cumulant", [](const SocialPoint& p) { return p.binder; }),
+        panel("domain-wall density", [](const SocialPoint& p) { return p.wall_density; }),
+        panel("polarization index", [](const SocialPoint& p) { return p.polarization; }),
+        panel("echo-chamber index", [](const SocialPoint& p) { return p.echo_index; })};
+    panels[0].title = net.description;
+    write_output(f.plot, render_svg(panels, 2));
+  }
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social sweep";
+    j["network"] = network_json(net);
+    j["algo"] = r.algo;
+    j["kernel"] = r.kernel;
+    j["sweeps"] = f.sweeps;
+    j["therm"] = f.therm;
+    j["seed"] = f.seed;
+    nlohmann::json pts = nlohmann::json::array();
+    for (const auto& p : r.points) {
+      nlohmann::json q = {{"beta", p.beta},
+                          {"abs_m", est(p.abs_m)},
+                          {"m", est(p.m)},
+                          {"susceptibility", est(p.susceptibility)},
+                          {"binder", est(p.binder)},
+                          {"energy", est(p.energy)},
+                          {"wall_density", est(p.wall_density)},
+                          {"polarization", est(p.polarization)},
+                          {"echo_agree", est(p.echo_agree)},
+                          {"echo_index", est(p.echo_index)}};
+      nlohmann::json cm = nlohmann::json::array();
+      for (const auto& e : p.community_m) cm.push_back(est(e));
+      q["community_m"] = cm;
+      pts.push_back(q);
+    }
+    j["points"] = pts;
+    j["beta_c_estimate"] = {{"mean", r.beta_c.mean}, {"error", r.beta_c.error}, {"method", "susceptibility peak, parabola, bootstrap"}};
+    nlohmann::json pred = nlohmann::json::object();
+    for (const auto& p : r.predictions)
+      pred[p.name] = {{"beta_c", p.beta_c}, {"formula", p.formula}, {"reference", p.reference}};
+    j["predictions"] = pred;
+    j["notes"] = r.notes;
+    j["warnings"] = r.warnings;
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+  } else {
+    std::printf("# %s, %s (%s), %lld sweeps after %lld, %.1f s\n", net.description.c_str(), r.algo.c_str(),
+                r.kernel.c_str(), static_cast<long long>(f.sweeps), static_cast<long long>(f.therm), r.seconds);
+    std::printf("%8s %22s %22s %20s %20s %20s %20s\n", "beta", "|M|/N", "chi", "Binder", "walls", "polarization",
+                "echo index");
+    for (size_t k = 0; k < r.points.size(); ++k) {
+      const auto& p = r.points[k];
+      std::printf("%8.4f %10.5f +- %-8.2g %10.4g +- %-8.2g %9.4f +- %-7.2g %9.4f +- %-7.2g %9.4f +- %-7.2g %9.4f +- %-7.2g%s\n",
+                  p.beta, p.abs_m.mean, p.abs_m.error, p.susceptibility.mean, p.susceptibility.error, p.binder.mean,
+                  p.binder.error, p.wall_density.mean, p.wall_density.error, p.polarization.mean, p.polarization.error,
+                  p.echo_index.mean, p.echo_index.error, k == r.peak_index ? "  <- chi peak" : "");
+    }
+    std::printf("beta_c estimate (susceptibility peak): %.5f +- %.5f\n", r.beta_c.mean, r.beta_c.error);
+    for (const auto& p : r.predictions)
+      std::printf("prediction %-13s beta_c = %.6f  [%s; %s]\n", p.name.c_str(), p.beta_c, p.formula.c_str(),
+                  p.reference.c_str());
+    for (const auto& n : r.notes) std::printf("note: %s\n", n.c_str());
+  }
+  std::fflush(stdout);
+  for (const auto& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  return 0;
+}
+
+struct TargetCmd {
+  NetworkOptions net;
+  TargetOptions o;
+  std::string strategies = "hubs,random,bridges,walls";
+  bool json = false, quiet = false;
+};
+
+int run_target(TargetCmd f) {
+  f.o.strategies = split(f.strategies, ',');
+  ProgressLine line("social target", f.quiet);
+  f.o.progress = line.callback();
+  const TargetResult r = social_target(f.net, f.o);
+  line(1.0);
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social target";
+    j["network"] = r.description;
+    j["budget"] = f.o.budget;
+    j["h"] = f.o.h;
+    j["beta"] = f.o.beta;
+    j["algo"] = f.o.algo;
+    j["sweeps"] = f.o.max_sweeps;
+    j["replicas"] = f.o.replicas;
+    j["networks"] = f.o.networks;
+    nlohmann::json s = nlohmann::json::object();
+    for (const auto& x : r.strategies) {
+      if (!x.applicable) {
+        s[x.name] = {{"applicable", false}, {"why_not", x.why_not}};
+        continue;
+      }
+      s[x.name] = {{"final_magnetization", to_json(x.final_magnetization)},
+                   {"time_to_flip", to_json(x.time_to_flip)},
+                   {"flipped_fraction", x.flipped_fraction},
+                   {"runs", x.runs}};
+    }
+    j["strategies"] = s;
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("# %s; K = %d nodes get h = %g; %s at beta = %g from all -1, %lld sweeps; %d replicas x %d networks; %.1f s\n",
+              r.description.c_str(), f.o.budget, f.o.h, f.o.algo.c_str(), f.o.beta,
+              static_cast<long long>(f.o.max_sweeps), f.o.replicas, f.o.networks, r.seconds);
+  std::printf("%-9s %24s %24s %8s\n", "strategy", "final m", "time to flip (sweeps)", "flipped");
+  for (const auto& x : r.strategies) {
+    if (!x.applicable) {
+      std::printf("%-9s not applicable: %s\n", x.name.c_str(), x.why_not.c_str());
+      continue;
+    }
+    std::printf("%-9s %11.4f +- %-9.2g %11.2f +- %-9.2g %7.0f%%\n", x.name.c_str(), x.final_magnetization.mean,
+                x.final_magnetization.error, x.time_to_flip.mean, x.time_to_flip.error, 100.0 * x.flipped_fraction);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_social(CLI::App& app, Action& run) {
+  auto* social = app.add_subcommand("social", "Opinion dynamics on social networks (igraph generators, signed ties, zealots)");
+  social->require_subcommand(1);
+  {
+    auto* cmd = social->add_subcommand("network", "Build a network and print its size and degree statistics");
+    cmd->footer("Example: spinlab social network --network ba:n=100000,m=2 --json");
+    auto f = std::make_shared<NetworkCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->callback([&run, f] { run = [f] { return run_network(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("sweep", "Order parameters vs beta with errors, beta_c from the susceptibility peak, "
+                                                "beside the Bethe / uncorrelated-network predictions");
+    cmd->footer("Example: spinlab social sweep --network rr:n=2000,k=3 --beta 0.45:0.65:11 --plot sweep.svg");
+    auto f = std::make_shared<SweepCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--beta", f->beta, "inverse temperatures, >= 3 increasing: 0.3,0.4,0.5 | START:STOP:COUNT");
+    cmd->add_option("--algo", f->algo, "dynamics: any registered move (spinlab list), glauber = heatbath-random")
+        ->capture_default_str();
+    cmd->add_option("--sweeps", f->sweeps, "measured sweeps per beta")->capture_default_str();
+    cmd->add_option("--therm", f->therm, "discarded sweeps per beta")->capture_default_str();
+    cmd->add_option("--measure-every", f->measure_every, "sweeps between measurements")->capture_default_str();
+    cmd->add_option("--seed", f->seed, "random seed of the dynamics")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_option("--bootstrap", f->bootstrap, "resamples for the error of beta_c")->capture_default_str();
+    cmd->add_option("--csv", f->csv, "write the table as CSV");
+    cmd->add_option("--plot", f->plot, "write the order parameters as an SVG");
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_sweep(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("target", "Tilt K nodes chosen by degree / at random / by betweenness / on "
+                                                 "domain walls; final magnetisation and time to flip with errors");
+    cmd->footer("Example: spinlab social target --network ba:n=10000,m=2 --budget 20 --h 2 --beta 0.6");
+    auto f = std::make_shared<TargetCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--strategies", f->strategies, "comma list of hubs, random, bridges, walls")->capture_default_str();
+    cmd->add_option("--budget", f->o.budget, "K: number of targeted nodes")->capture_default_str();
+    cmd->add_option("--h", f->o.h, "field on each targeted node")->capture_default_str();
+    cmd->add_option("--beta", f->o.beta, "inverse social temperature")->capture_default_str();
+    cmd->add_option("--algo", f->o.algo, "dynamics (any registered move)")->capture_default_str();
+    cmd->add_option("--sweeps", f->o.max_sweeps, "sweeps per run")->capture_default_str();
+    cmd->add_option("--replicas", f->o.replicas, "runs per strategy and network")->capture_default_str();
+    cmd->add_option("--networks", f->o.networks, "network realisations (seeds --network-seed + r)")->capture_default_str();
+    cmd->add_option("--seed", f->o.seed, "random seed of the dynamics")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->o.threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_target(*f); }; });
+  }
+}
+
+}  // namespace spinlab::cli

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `spinlab social`: network statistics, the sweep's JSON / CSV / SVG, the opinion moves in `list`,
+# and bad input (one line naming the flag or file, exit 2).
+set -u
+bin="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+PY=/usr/bin/python3
+fail=0
+source "$(dirname "$0")/../lib/expect_error.sh"
+
+"$bin" list | grep -q "^  voter " && "$bin" list | grep -q "^  majority-vote " && "$bin" list | grep -q "^  majority " \
+  || { echo "FAIL: opinion moves missing from spinlab list"; fail=1; }
+
+"$bin" social network --network rr:n=1000,k=4 --json >"$tmp/n.json" || { echo "FAIL: social network"; exit 1; }
+$PY - "$tmp/n.json" <<'PYEOF' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["nodes"] == 1000 and j["edges"] == 2000 and j["mean_degree"] == 4 and j["mean_degree_sq"] == 16, j
+assert j["kind"] == "rr" and j["negative_edges"] == 0
+print("social network JSON ok")
+PYEOF
+
+"$bin" social sweep --network sbm:sizes=100,100,p_in=0.1,p_out=0.02 --antagonistic between --beta 0.1:0.9:5 \
+  --sweeps 300 --therm 100 --json --quiet --csv "$tmp/s.csv" --plot "$tmp/s.svg" >"$tmp/s.json" \
+  || { echo "FAIL: social sweep --json"; exit 1; }
+$PY - "$tmp/s.json" "$tmp/s.csv" <<'PYEOF' || fail=1
+import json, sys, math
+j = json.load(open(sys.argv[1]))
+assert j["command"] == "social sweep" and j["network"]["communities"] == 2 and j["network"]["negative_edges"] > 0
+pts = j["points"]
+assert len(pts) == 5 and abs(pts[0]["beta"] - 0.1) < 1e-12
+for p in pts:
+    for k in ("abs_m", "susceptibility", "binder", "wall_density", "polarization", "echo_index", "echo_agree"):
+        assert set(p[k]) >= {"mean", "error", "tau_int"}, (k, p[k])
+    assert len(p["community_m"]) == 2
+# negative partisanship: at low temperature the two communities take opposite sides
+assert pts[-1]["polarization"]["mean"] > 0.5, pts[-1]["polarization"]
+assert pts[-1]["abs_m"]["mean"] < 0.3
+assert set(j["beta_c_estimate"]) >= {"mean", "error"}
+assert "bethe" not in j["predictions"] and "uncorrelated" not in j["predictions"]  # signed couplings
+rows = open(sys.argv[2]).read().strip().split("\n")
+assert rows[0].startswith("beta,abs_m,abs_m_err,susceptibility") and len(rows) == 6
+print("social sweep JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/s.svg" || { echo "FAIL: no sweep SVG"; fail=1; }
+
+"$bin" social sweep --network rr:n=400,k=3 --beta 0.3:0.8:6 --sweeps 200 --therm 50 --quiet >"$tmp/t.txt" 2>/dev/null \
+  || { echo "FAIL: social sweep text"; fail=1; }
+grep -q "prediction bethe         beta_c = 0.549306" "$tmp/t.txt" && grep -q "prediction uncorrelated" "$tmp/t.txt" \
+  || { echo "FAIL: sweep text lacks the predictions: $(cat "$tmp/t.txt")"; fail=1; }
+"$bin" social sweep --network ba:n=500,m=2 --beta 0.1:0.5:3 --sweeps 100 --therm 10 --quiet >"$tmp/b.txt" 2>/dev/null
+grep -q "runs away with N" "$tmp/b.txt" || { echo "FAIL: no scale-free note for BA"; fail=1; }
+
+# social target: the JSON shape of the issue (strategies -> {final_magnetization, time_to_flip})
+"$bin" social target --network ba:n=500,m=2 --budget 5 --h 50 --beta 0.3 --sweeps 20 --replicas 4 --zealots 7:+1 \
+  --json --quiet >"$tmp/g.json" || { echo "FAIL: social target --json"; fail=1; }
+$PY - "$tmp/g.json" <<'PYEOF' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["strategies"]
+assert set(s) == {"hubs", "random", "bridges", "walls"}, s
+for name, v in s.items():
+    assert set(v["final_magnetization"]) >= {"mean", "error"} and "time_to_flip" in v and v["runs"] == 4, (name, v)
+print("social target JSON ok")
+PYEOF
+expect_error "unknown strategy 'nope'" social target --network karate --strategies hubs,nope
+expect_error "--budget exceeds" social target --network karate --budget 100
+printf '0 1\n1 2\n3\n' >"$tmp/dangling.txt"
+printf '3\n-2\n1\n' >"$tmp/neg.txt"
+expect_error "unknown generator 'foo'" social network --network foo:n=3
+expect_error "p must lie in \[0, 1\]" social network --network ws:n=100,k=4,p=1.2
+expect_error "k must lie in \[0, n-1\]" social network --network er:n=100,k=-2
+expect_error "negative degree" social network --network "config:degrees=$tmp/neg.txt"
+expect_error "dangling.txt:3: dangling vertex 3" social network --network "$tmp/dangling.txt"
+expect_error "zero-size community" social network --network sbm:sizes=10,0,p_in=0.5,p_out=0.1
+expect_error "antagonistic between: needs communities" social network --network karate --antagonistic between
+expect_error "--antagonistic: expected a fraction" social network --network karate --antagonistic 2
+expect_error "--zealots" social network --network karate --zealots 99:+1
+expect_error "--beta is required" social sweep --network karate
+expect_error "--algo: unknown algorithm" social sweep --network karate --beta 0.1:0.5:3 --algo nope
+expect_error "zealots (frozen spins) need a single-spin move" social sweep --network karate --zealots 0:+1 --beta 0.1:0.5:3 --algo wolff
+exit $fail
