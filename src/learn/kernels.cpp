@@ -28,6 +28,17 @@ std::unique_ptr<ThreadTeam> g_team;
 
 void set_gemm_backend(GemmBackend b) { g_backend = b; }
 GemmBackend gemm_backend() { return g_backend; }
+GemmBackend effective_gemm_backend() {
+  const GemmBackend b = g_backend;
+  return b == GemmBackend::Amx && !amx_available() ? GemmBackend::OpenBlas : b;
+}
+const char* gemm_backend_name(GemmBackend b) {
+  return b == GemmBackend::Amx ? "amx" : b == GemmBackend::Blocked ? "blocked" : "openblas";
+}
+void run_on_gemm_team(int parts, const std::function<void(int t, int nt)>& body) {
+  if (parts > 1 && g_threads > 1 && g_team) g_team->run(body);
+  else body(0, 1);
+}
 void set_gemm_threads(int threads) {
   threads = std::max(1, threads);
   g_threads = threads;
@@ -39,8 +50,13 @@ std::string blas_description() { return std::string("OpenBLAS ") + openblas_get_
 
 void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
            float beta, float* C, int ldc) {
-  if (g_backend == GemmBackend::Blocked) {
+  const GemmBackend backend = effective_gemm_backend();
+  if (backend == GemmBackend::Blocked) {
     sgemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  if (backend == GemmBackend::Amx) {
+    sgemm_amx(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
   auto slice = [&](int m0, int m1) {
