@@ -122,8 +122,11 @@ inline void store_rows(uint16_t* tile, const __m512i r[16]) {
 // A tiles of row tiles [t0, t1) of op(A) (m x k), all KB k blocks, into dst.
 void pack_a(bool ta, const float* A, int lda, int m, int k, int t0, int t1, int KB, uint16_t* dst) {
   __m512i r[16];
-  for (int it = t0; it < t1; ++it)
-    for (int kb = 0; kb < KB; ++kb) {
+  // Transposed A is read by rows of A (32 at a time across the row tiles), plain A along its rows.
+  const int outer = ta ? KB : t1 - t0, inner = ta ? t1 - t0 : KB;
+  for (int o = 0; o < outer; ++o)
+    for (int in = 0; in < inner; ++in) {
+      const int it = t0 + (ta ? in : o), kb = ta ? o : in;
       uint16_t* tile = dst + (static_cast<size_t>(it - t0) * KB + kb) * kTile;
       const int i0 = 16 * it, p0 = 32 * kb, kv = std::min(32, k - p0);
       if (!ta) {  // row i of op(A) = row i of A: 32 consecutive floats
@@ -154,8 +157,11 @@ void pack_a(bool ta, const float* A, int lda, int m, int k, int t0, int t1, int 
 // B tiles of column tiles [t0, t1) of op(B) (k x n), all KB k blocks, into dst (offset by t0).
 void pack_b(bool tb, const float* B, int ldb, int n, int k, int t0, int t1, int KB, uint16_t* dst) {
   __m512i r[16];
-  for (int jt = t0; jt < t1; ++jt)
-    for (int kb = 0; kb < KB; ++kb) {
+  // Plain B is read by rows (32 at a time across the column tiles), transposed B along its rows.
+  const int outer = tb ? t1 - t0 : KB, inner = tb ? KB : t1 - t0;
+  for (int o = 0; o < outer; ++o)
+    for (int in = 0; in < inner; ++in) {
+      const int jt = t0 + (tb ? o : in), kb = tb ? in : o;
       uint16_t* tile = dst + (static_cast<size_t>(jt) * KB + kb) * kTile;
       const int j0 = 16 * jt, p0 = 32 * kb, kv = std::min(32, k - p0);
       if (!tb) {  // tile row q: rows 2q, 2q + 1 of B, 16 columns, as pairs
@@ -183,16 +189,24 @@ void pack_b(bool tb, const float* B, int ldb, int n, int k, int t0, int t1, int 
     }
 }
 
-// MT x NT C tiles (MT, NT in {1, 2}) over KB k blocks; a and b point at the first A / B tile of
-// their row / column tile; acc receives the fp32 tiles (16 x 16 each, tile (s, t) at (2s + t) 256).
+// MT x NT C tiles (MT, NT in {1, 2}) over k blocks [kb0, kb1); a and b point at the first A / B
+// tile of their row / column tile (the second one `step` further). The fp32 tiles start from cin
+// (zero when null) and end in cout, tile (s, t) at (2s + t) 256 floats, 16 x 16 each: a spill and
+// reload between k chunks is exact, so chunking never changes a bit of the result.
 template <int MT, int NT>
-void tile_block(const uint16_t* a, const uint16_t* b, int KB, float* acc) {
-  const size_t step = static_cast<size_t>(KB) * kTile;
-  _tile_zero(0);
-  if constexpr (NT == 2) _tile_zero(1);
-  if constexpr (MT == 2) _tile_zero(2);
-  if constexpr (MT == 2 && NT == 2) _tile_zero(3);
-  for (int kb = 0; kb < KB; ++kb) {
+void tile_block(const uint16_t* a, const uint16_t* b, size_t step, int kb0, int kb1, const float* cin, float* cout) {
+  if (cin) {
+    _tile_loadd(0, cin, 64);
+    if constexpr (NT == 2) _tile_loadd(1, cin + 256, 64);
+    if constexpr (MT == 2) _tile_loadd(2, cin + 512, 64);
+    if constexpr (MT == 2 && NT == 2) _tile_loadd(3, cin + 768, 64);
+  } else {
+    _tile_zero(0);
+    if constexpr (NT == 2) _tile_zero(1);
+    if constexpr (MT == 2) _tile_zero(2);
+    if constexpr (MT == 2 && NT == 2) _tile_zero(3);
+  }
+  for (int kb = kb0; kb < kb1; ++kb) {
     const size_t o = static_cast<size_t>(kb) * kTile;
     _tile_loadd(4, a + o, 64);
     _tile_loadd(6, b + o, 64);
@@ -205,10 +219,10 @@ void tile_block(const uint16_t* a, const uint16_t* b, int KB, float* acc) {
       if constexpr (NT == 2) _tile_dpbf16ps(3, 5, 7);
     }
   }
-  _tile_stored(0, acc, 64);
-  if constexpr (NT == 2) _tile_stored(1, acc + 256, 64);
-  if constexpr (MT == 2) _tile_stored(2, acc + 512, 64);
-  if constexpr (MT == 2 && NT == 2) _tile_stored(3, acc + 768, 64);
+  _tile_stored(0, cout, 64);
+  if constexpr (NT == 2) _tile_stored(1, cout + 256, 64);
+  if constexpr (MT == 2) _tile_stored(2, cout + 512, 64);
+  if constexpr (MT == 2 && NT == 2) _tile_stored(3, cout + 768, 64);
 }
 
 // C[i0.., j0..] = alpha acc + beta C for the valid part of one 16 x 16 tile.
@@ -223,33 +237,43 @@ void store_tile(const float* acc, int rows, int cols, float alpha, float beta, f
   }
 }
 
-// Rows tiles [t0, t1) of C (m x n) from A tiles at pa (row tile t0 first) and all B tiles at pb.
+// k blocks per chunk: a chunk of an A tile pair (2 x 8 KB) stays in L1 while the B tile pairs
+// stream past it from L2 (k = 784 unchunked would need 50 KB per A pair).
+constexpr int kChunkBlocks = 8;
+
+// Row tiles [t0, t1) of C (m x n) from A tiles at pa (row tile t0 first) and all B tiles at pb;
+// acc holds ceil(n / 32) blocks of 4 fp32 tiles (the running sums of one row-tile pair).
 void compute_rows(int t0, int t1, int m, int n, int KB, const uint16_t* pa, const uint16_t* pb, float alpha, float beta,
-                  float* C, int ldc) {
-  alignas(64) float acc[4 * 256];
+                  float* C, int ldc, float* acc) {
   const int NTt = (n + 15) / 16;
   const size_t step = static_cast<size_t>(KB) * kTile;
   for (int it = t0; it < t1; it += 2) {
     const int mt = std::min(2, t1 - it);
     const uint16_t* a = pa + static_cast<size_t>(it - t0) * step;
-    for (int jt = 0; jt < NTt; jt += 2) {
-      const int nt = std::min(2, NTt - jt);
-      const uint16_t* b = pb + static_cast<size_t>(jt) * step;
-      if (mt == 2 && nt == 2) tile_block<2, 2>(a, b, KB, acc);
-      else if (mt == 2) tile_block<2, 1>(a, b, KB, acc);
-      else if (nt == 2) tile_block<1, 2>(a, b, KB, acc);
-      else tile_block<1, 1>(a, b, KB, acc);
-      for (int s = 0; s < mt; ++s)
-        for (int t = 0; t < nt; ++t) {
-          const int i0 = 16 * (it + s), j0 = 16 * (jt + t);
-          store_tile(acc + (2 * s + t) * 256, std::min(16, m - i0), std::min(16, n - j0), alpha, beta,
-                     C + static_cast<size_t>(i0) * ldc + j0, ldc);
-        }
+    for (int kb0 = 0; kb0 < KB; kb0 += kChunkBlocks) {
+      const int kb1 = std::min(KB, kb0 + kChunkBlocks);
+      for (int jt = 0; jt < NTt; jt += 2) {
+        const int nt = std::min(2, NTt - jt);
+        const uint16_t* b = pb + static_cast<size_t>(jt) * step;
+        float* blk = acc + static_cast<size_t>(jt / 2) * 1024;
+        const float* cin = kb0 == 0 ? nullptr : blk;
+        if (mt == 2 && nt == 2) tile_block<2, 2>(a, b, step, kb0, kb1, cin, blk);
+        else if (mt == 2) tile_block<2, 1>(a, b, step, kb0, kb1, cin, blk);
+        else if (nt == 2) tile_block<1, 2>(a, b, step, kb0, kb1, cin, blk);
+        else tile_block<1, 1>(a, b, step, kb0, kb1, cin, blk);
+        if (kb1 < KB) continue;
+        for (int s = 0; s < mt; ++s)
+          for (int t = 0; t < nt; ++t) {
+            const int i0 = 16 * (it + s), j0 = 16 * (jt + t);
+            store_tile(blk + (2 * s + t) * 256, std::min(16, m - i0), std::min(16, n - j0), alpha, beta,
+                       C + static_cast<size_t>(i0) * ldc + j0, ldc);
+          }
+      }
     }
   }
 }
 
-thread_local Scratch t_pack_a, t_pack_b;
+thread_local Scratch t_pack_a, t_pack_b, t_acc;
 
 }  // namespace
 
@@ -284,10 +308,11 @@ void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* 
     // A in panels of up to 8 row tiles (128 rows x k: <= 256 KB for k = 1024, L2-resident).
     constexpr int kPanel = 8;
     uint16_t* pa = t_pack_a.get(static_cast<size_t>(kPanel) * KB * kTile);
+    auto* acc = reinterpret_cast<float*>(t_acc.get(static_cast<size_t>((NTt + 1) / 2) * 1024 * 2));
     for (int p0 = t0; p0 < t1; p0 += kPanel) {
       const int p1 = std::min(t1, p0 + kPanel);
       pack_a(ta, A, lda, m, k, p0, p1, KB, pa);
-      compute_rows(p0, p1, m, n, KB, pa, pb, alpha, beta, C, ldc);
+      compute_rows(p0, p1, m, n, KB, pa, pb, alpha, beta, C, ldc, acc);
     }
     _tile_release();
   });
