@@ -70,14 +70,16 @@ void set_gemm(const std::string& g) {
   if (g == "auto") rbm_detail::set_gemm_backend(rbm_detail::amx_available() ? GemmBackend::Amx : GemmBackend::OpenBlas);
   else if (g == "openblas") rbm_detail::set_gemm_backend(GemmBackend::OpenBlas);
   else if (g == "amx") rbm_detail::set_gemm_backend(GemmBackend::Amx);
+  else if (g == "amx-bf16") rbm_detail::set_gemm_backend(GemmBackend::AmxBf16);
   else if (g == "blocked") rbm_detail::set_gemm_backend(GemmBackend::Blocked);
-  else throw InputError("--gemm: expected auto, openblas, amx or blocked, got '" + g + "'");
-  if (g == "amx" && !rbm_detail::amx_available())
-    std::fprintf(stderr, "# --gemm amx: no AMX-BF16 on this CPU / kernel, using OpenBLAS\n");
+  else throw InputError("--gemm: expected auto, openblas, amx, amx-bf16 or blocked, got '" + g + "'");
+  if ((g == "amx" || g == "amx-bf16") && !rbm_detail::amx_available())
+    std::fprintf(stderr, "# --gemm %s: no AMX-BF16 on this CPU / kernel, using OpenBLAS\n", g.c_str());
 }
 const char* gemm_label() {
   switch (rbm_detail::effective_gemm_backend()) {
-    case rbm_detail::GemmBackend::Amx: return "bf16 AMX gemm";
+    case rbm_detail::GemmBackend::Amx: return "AMX gemm (bf16 states x bf16 hi+lo weights, fp32 sums)";
+    case rbm_detail::GemmBackend::AmxBf16: return "AMX gemm (bf16, fp32 sums)";
     case rbm_detail::GemmBackend::Blocked: return "blocked sgemm";
     default: return "OpenBLAS sgemm";
   }
@@ -302,7 +304,8 @@ void register_rbm(CLI::App& app, Action& run) {
     cmd->add_option("--seed", f->seed, "random seed (fixes the result for any --threads)")->capture_default_str()->check(seed_validator());
     cmd->add_option("--threads", f->threads, "GEMM threads")->capture_default_str();
     cmd->add_option("--gemm", f->gemm,
-                    "auto (amx where available, else openblas) | openblas (fp32) | amx (bf16 AMX tiles, fp32 sums) | "
+                    "auto (amx where available, else openblas) | openblas (fp32) | amx (AMX tiles: bf16 states x "
+                    "bf16 hi+lo weights/probabilities, fp32 sums) | amx-bf16 (AMX, everything rounded to bf16) | "
                     "blocked (our fp32 kernel, for comparison)")
         ->capture_default_str();
     cmd->add_option("--monitor-rows", f->monitor_rows, "rows for the per-epoch reconstruction error and pseudo-LL (0: none)")

@@ -6,7 +6,12 @@
 // for 16 columns j, the pair (op(B)(2q, j), op(B)(2q + 1, j)) as one 32-bit word. Edges are zero
 // padded to multiples of 16 rows / columns and 32 in k, so ragged shapes need no special kernel.
 // Tiles are stored tile after tile: A tile (row tile i, k block p) at (i * KB + p) * 512 bf16, B
-// tile (column tile j, k block p) at (j * KB + p) * 512.
+// tile (column tile j, k block p, part q) at ((j * KB + p) * P + q) * 512.
+//
+// Split B (P = 2, GemmBackend::Amx): op(B) = hi + lo + e with hi = bf16(B), lo = bf16(B - hi), so
+// |e| <= 2^-16 |B|; C accumulates A hi + A lo. With a binary op(A) (every RBM product: states
+// times weights or probabilities) the result is then as accurate as fp32 inputs would give,
+// at twice the tile products. P = 1 (GemmBackend::AmxBf16) rounds B to bf16 (2^-8).
 //
 // Kernel. A block of 2 x 2 C tiles (32 x 32 fp32, tmm0-3) accumulates over the k blocks from two
 // A tiles (tmm4-5) and two B tiles (tmm6-7): 4 TDPBF16PS per 4 tile loads. The edges use 1 x 2,
@@ -83,6 +88,12 @@ inline __m512 load16(const float* p, int valid) {
 // 32 bf16 (round to nearest even): lanes 0-15 from lo, 16-31 from hi.
 inline __m512i to_bf16(__m512 lo, __m512 hi) { return (__m512i)_mm512_cvtne2ps_pbh(hi, lo); }
 
+// x - float(bf16(x)): what rounding to bf16 drops (exact in fp32).
+inline __m512 residual(__m512 x) {
+  const __m512i h = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(x));
+  return _mm512_sub_ps(x, _mm512_castsi512_ps(_mm512_slli_epi32(h, 16)));
+}
+
 // Pairs: 32-bit lane i = bf16(lo[i]) | bf16(hi[i]) << 16.
 inline __m512i bf16_pairs(__m512 lo, __m512 hi) {
   const __m512i idx = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6, 21, 5,
@@ -154,15 +165,15 @@ void pack_a(bool ta, const float* A, int lda, int m, int k, int t0, int t1, int 
     }
 }
 
-// B tiles of column tiles [t0, t1) of op(B) (k x n), all KB k blocks, into dst (offset by t0).
-void pack_b(bool tb, const float* B, int ldb, int n, int k, int t0, int t1, int KB, uint16_t* dst) {
-  __m512i r[16];
+// B tiles of column tiles [t0, t1) of op(B) (k x n), all KB k blocks, P parts (hi, lo), into dst.
+void pack_b(bool tb, const float* B, int ldb, int n, int k, int t0, int t1, int KB, int P, uint16_t* dst) {
+  __m512i r[16], rl[16];
   // Plain B is read by rows (32 at a time across the column tiles), transposed B along its rows.
   const int outer = tb ? t1 - t0 : KB, inner = tb ? KB : t1 - t0;
   for (int o = 0; o < outer; ++o)
     for (int in = 0; in < inner; ++in) {
       const int jt = t0 + (tb ? o : in), kb = tb ? in : o;
-      uint16_t* tile = dst + (static_cast<size_t>(jt) * KB + kb) * kTile;
+      uint16_t* tile = dst + (static_cast<size_t>(jt) * KB + kb) * P * kTile;
       const int j0 = 16 * jt, p0 = 32 * kb, kv = std::min(32, k - p0);
       if (!tb) {  // tile row q: rows 2q, 2q + 1 of B, 16 columns, as pairs
         const int nv = std::min(16, n - j0);
@@ -172,29 +183,35 @@ void pack_b(bool tb, const float* B, int ldb, int n, int k, int t0, int t1, int 
           const __m512 lo = p < k ? load16(b, nv) : _mm512_setzero_ps();
           const __m512 hi = p + 1 < k ? load16(b + ldb, nv) : _mm512_setzero_ps();
           r[q] = bf16_pairs(lo, hi);
+          if (P == 2) rl[q] = bf16_pairs(residual(lo), residual(hi));
         }
       } else {  // op(B)(p, j) = B[j][p]: row j of B gives the 16 pairs of column j; transpose
         for (int q = 0; q < 16; ++q) {
           const int j = j0 + q;
           if (j >= n) {
-            r[q] = _mm512_setzero_si512();
+            r[q] = rl[q] = _mm512_setzero_si512();
             continue;
           }
           const float* b = B + static_cast<size_t>(j) * ldb + p0;
-          r[q] = to_bf16(load16(b, kv), load16(b + 16, kv - 16));
+          const __m512 x0 = load16(b, kv), x1 = load16(b + 16, kv - 16);
+          r[q] = to_bf16(x0, x1);
+          if (P == 2) rl[q] = to_bf16(residual(x0), residual(x1));
         }
         transpose16(r);
+        if (P == 2) transpose16(rl);
       }
       store_rows(tile, r);
+      if (P == 2) store_rows(tile + kTile, rl);
     }
 }
 
-// MT x NT C tiles (MT, NT in {1, 2}) over k blocks [kb0, kb1); a and b point at the first A / B
-// tile of their row / column tile (the second one `step` further). The fp32 tiles start from cin
+// MT x NT C tiles (MT, NT in {1, 2}) over k blocks [kb0, kb1) with P parts of B; a and b point at
+// the first A / B tile of their row / column tile (the second one astep / bstep further). The fp32 tiles start from cin
 // (zero when null) and end in cout, tile (s, t) at (2s + t) 256 floats, 16 x 16 each: a spill and
 // reload between k chunks is exact, so chunking never changes a bit of the result.
-template <int MT, int NT>
-void tile_block(const uint16_t* a, const uint16_t* b, size_t step, int kb0, int kb1, const float* cin, float* cout) {
+template <int MT, int NT, int P>
+void tile_block(const uint16_t* a, const uint16_t* b, size_t astep, size_t bstep, int kb0, int kb1, const float* cin,
+                float* cout) {
   if (cin) {
     _tile_loadd(0, cin, 64);
     if constexpr (NT == 2) _tile_loadd(1, cin + 256, 64);
@@ -207,16 +224,26 @@ void tile_block(const uint16_t* a, const uint16_t* b, size_t step, int kb0, int 
     if constexpr (MT == 2 && NT == 2) _tile_zero(3);
   }
   for (int kb = kb0; kb < kb1; ++kb) {
-    const size_t o = static_cast<size_t>(kb) * kTile;
+    const size_t o = static_cast<size_t>(kb) * kTile, ob = o * P;
     _tile_loadd(4, a + o, 64);
-    _tile_loadd(6, b + o, 64);
-    if constexpr (NT == 2) _tile_loadd(7, b + step + o, 64);
+    _tile_loadd(6, b + ob, 64);
+    if constexpr (NT == 2) _tile_loadd(7, b + bstep + ob, 64);
     _tile_dpbf16ps(0, 4, 6);
     if constexpr (NT == 2) _tile_dpbf16ps(1, 4, 7);
     if constexpr (MT == 2) {
-      _tile_loadd(5, a + step + o, 64);
+      _tile_loadd(5, a + astep + o, 64);
       _tile_dpbf16ps(2, 5, 6);
       if constexpr (NT == 2) _tile_dpbf16ps(3, 5, 7);
+    }
+    if constexpr (P == 2) {  // the same A tiles times the lo parts of B
+      _tile_loadd(6, b + ob + kTile, 64);
+      if constexpr (NT == 2) _tile_loadd(7, b + bstep + ob + kTile, 64);
+      _tile_dpbf16ps(0, 4, 6);
+      if constexpr (NT == 2) _tile_dpbf16ps(1, 4, 7);
+      if constexpr (MT == 2) {
+        _tile_dpbf16ps(2, 5, 6);
+        if constexpr (NT == 2) _tile_dpbf16ps(3, 5, 7);
+      }
     }
   }
   _tile_stored(0, cout, 64);
@@ -243,10 +270,11 @@ constexpr int kChunkBlocks = 8;
 
 // Row tiles [t0, t1) of C (m x n) from A tiles at pa (row tile t0 first) and all B tiles at pb;
 // acc holds ceil(n / 32) blocks of 4 fp32 tiles (the running sums of one row-tile pair).
+template <int P>
 void compute_rows(int t0, int t1, int m, int n, int KB, const uint16_t* pa, const uint16_t* pb, float alpha, float beta,
                   float* C, int ldc, float* acc) {
   const int NTt = (n + 15) / 16;
-  const size_t step = static_cast<size_t>(KB) * kTile;
+  const size_t step = static_cast<size_t>(KB) * kTile, bstep = step * P;
   for (int it = t0; it < t1; it += 2) {
     const int mt = std::min(2, t1 - it);
     const uint16_t* a = pa + static_cast<size_t>(it - t0) * step;
@@ -254,13 +282,13 @@ void compute_rows(int t0, int t1, int m, int n, int KB, const uint16_t* pa, cons
       const int kb1 = std::min(KB, kb0 + kChunkBlocks);
       for (int jt = 0; jt < NTt; jt += 2) {
         const int nt = std::min(2, NTt - jt);
-        const uint16_t* b = pb + static_cast<size_t>(jt) * step;
+        const uint16_t* b = pb + static_cast<size_t>(jt) * bstep;
         float* blk = acc + static_cast<size_t>(jt / 2) * 1024;
         const float* cin = kb0 == 0 ? nullptr : blk;
-        if (mt == 2 && nt == 2) tile_block<2, 2>(a, b, step, kb0, kb1, cin, blk);
-        else if (mt == 2) tile_block<2, 1>(a, b, step, kb0, kb1, cin, blk);
-        else if (nt == 2) tile_block<1, 2>(a, b, step, kb0, kb1, cin, blk);
-        else tile_block<1, 1>(a, b, step, kb0, kb1, cin, blk);
+        if (mt == 2 && nt == 2) tile_block<2, 2, P>(a, b, step, bstep, kb0, kb1, cin, blk);
+        else if (mt == 2) tile_block<2, 1, P>(a, b, step, bstep, kb0, kb1, cin, blk);
+        else if (nt == 2) tile_block<1, 2, P>(a, b, step, bstep, kb0, kb1, cin, blk);
+        else tile_block<1, 1, P>(a, b, step, bstep, kb0, kb1, cin, blk);
         if (kb1 < KB) continue;
         for (int s = 0; s < mt; ++s)
           for (int t = 0; t < nt; ++t) {
@@ -283,7 +311,7 @@ bool amx_available() {
 }
 
 void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
-               float beta, float* C, int ldc) {
+               float beta, float* C, int ldc, bool split_b) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0.0f) {  // C = beta C (BLAS: beta = 0 never reads C)
     for (int i = 0; i < m; ++i)
@@ -294,11 +322,12 @@ void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* 
     return;
   }
   const int KB = (k + 31) / 32, MTt = (m + 15) / 16, NTt = (n + 15) / 16;
-  uint16_t* pb = t_pack_b.get(static_cast<size_t>(NTt) * KB * kTile);
+  const int P = split_b ? 2 : 1;
+  uint16_t* pb = t_pack_b.get(static_cast<size_t>(NTt) * KB * P * kTile);
   // Threads split the column tiles of op(B) for packing, then pairs of row tiles of C (each packs
   // its own rows of op(A)).
   run_on_gemm_team(NTt * KB >= 64 ? NTt : 1, [&](int t, int nt) {
-    pack_b(tb, B, ldb, n, k, NTt * t / nt, NTt * (t + 1) / nt, KB, pb);
+    pack_b(tb, B, ldb, n, k, NTt * t / nt, NTt * (t + 1) / nt, KB, P, pb);
   });
   const int pairs = (MTt + 1) / 2;
   run_on_gemm_team(static_cast<int64_t>(m) * n * k >= 2000000 ? pairs : 1, [&](int t, int nt) {
@@ -312,7 +341,8 @@ void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* 
     for (int p0 = t0; p0 < t1; p0 += kPanel) {
       const int p1 = std::min(t1, p0 + kPanel);
       pack_a(ta, A, lda, m, k, p0, p1, KB, pa);
-      compute_rows(p0, p1, m, n, KB, pa, pb, alpha, beta, C, ldc, acc);
+      if (split_b) compute_rows<2>(p0, p1, m, n, KB, pa, pb, alpha, beta, C, ldc, acc);
+      else compute_rows<1>(p0, p1, m, n, KB, pa, pb, alpha, beta, C, ldc, acc);
     }
     _tile_release();
   });

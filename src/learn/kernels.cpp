@@ -30,10 +30,13 @@ void set_gemm_backend(GemmBackend b) { g_backend = b; }
 GemmBackend gemm_backend() { return g_backend; }
 GemmBackend effective_gemm_backend() {
   const GemmBackend b = g_backend;
-  return b == GemmBackend::Amx && !amx_available() ? GemmBackend::OpenBlas : b;
+  return (b == GemmBackend::Amx || b == GemmBackend::AmxBf16) && !amx_available() ? GemmBackend::OpenBlas : b;
 }
 const char* gemm_backend_name(GemmBackend b) {
-  return b == GemmBackend::Amx ? "amx" : b == GemmBackend::Blocked ? "blocked" : "openblas";
+  return b == GemmBackend::Amx       ? "amx"
+         : b == GemmBackend::AmxBf16 ? "amx-bf16"
+         : b == GemmBackend::Blocked ? "blocked"
+                                     : "openblas";
 }
 void run_on_gemm_team(int parts, const std::function<void(int t, int nt)>& body) {
   if (parts > 1 && g_threads > 1 && g_team) g_team->run(body);
@@ -55,8 +58,8 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, i
     sgemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
-  if (backend == GemmBackend::Amx) {
-    sgemm_amx(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  if (backend == GemmBackend::Amx || backend == GemmBackend::AmxBf16) {
+    sgemm_amx(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, backend == GemmBackend::Amx);
     return;
   }
   auto slice = [&](int m0, int m1) {
