@@ -1,5 +1,6 @@
 // bf16 AMX GEMM for the RBM (TDPBF16PS tiles, fp32 accumulation). Compiled with AMX and AVX-512
-// flags (CMakeLists.txt) and called only when amx_available() says the CPU and the kernel allow it.
+// flags (CMakeLists.txt) and called only when amx_available() (kernels.cpp, plain flags, so that
+// the check itself runs anywhere) says the CPU and the kernel allow it.
 //
 // Layout. op(A) (m x k) is packed into A tiles of 16 rows x 32 bf16 (one 64-byte row per row of
 // op(A)), op(B) (k x n) into B tiles in the VNNI pair layout TDPBF16PS expects: tile row q holds,
@@ -18,10 +19,7 @@
 // 2 x 1 or 1 x 1 blocks. Every element of C sums its k blocks in the same order whatever the block
 // shape and whatever rows a thread owns, so the result does not depend on the thread count.
 // C = alpha acc + beta C is applied in fp32 (beta = 0 never reads C).
-#include <cpuid.h>
 #include <immintrin.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -34,22 +32,6 @@ namespace spinlab::rbm_detail {
 namespace {
 
 constexpr int kTile = 512;  // bf16 per tile (16 rows x 64 bytes)
-
-bool detect_amx() {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
-  const bool amx_bf16 = d & (1u << 22), amx_tile = d & (1u << 24);
-  if (!amx_bf16 || !amx_tile) return false;
-  unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
-  const bool avx512_bf16 = __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1) && (a1 & (1u << 5));
-  __builtin_cpu_init();
-  if (!avx512_bf16 || !__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-      !__builtin_cpu_supports("avx512vl") || !__builtin_cpu_supports("avx512dq"))
-    return false;
-  // Linux keeps the tile data state off until the process asks (arch_prctl ARCH_REQ_XCOMP_PERM
-  // = 0x1023 for XFEATURE_XTILEDATA = 18); the permission covers every thread of the process.
-  return syscall(SYS_arch_prctl, 0x1023, 18) == 0;
-}
 
 struct alignas(64) TileConfig {
   uint8_t palette = 1, start_row = 0, reserved[14] = {};
@@ -304,11 +286,6 @@ void compute_rows(int t0, int t1, int m, int n, int KB, const uint16_t* pa, cons
 thread_local Scratch t_pack_a, t_pack_b, t_acc;
 
 }  // namespace
-
-bool amx_available() {
-  static const bool ok = detect_amx();
-  return ok;
-}
 
 void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
                float beta, float* C, int ldc, bool split_b) {
