@@ -6,9 +6,12 @@ PCD-1 with as many persistent chains as the batch size: scikit-learn's algorithm
 epochs; we print seconds per epoch for each, the speedup, and the test log-likelihood per example
 of both trained models, each measured by spinlab's AIS (`spinlab rbm eval`, scikit-learn's model
 through --import-sklearn). The BLAS that numpy uses is printed first: scikit-learn's speed depends
-on it (Debian's reference BLAS is ~8x slower than OpenBLAS).
+on it (Debian's reference BLAS is ~8x slower than OpenBLAS). Ours runs its default GEMM backend
+(--gemm auto: bf16 AMX tiles where the CPU has them, else OpenBLAS fp32) and reports which one
+ran; --gemm auto,openblas also trains with fp32 OpenBLAS (interleaved, same seeds) to compare
+speed and likelihood of the two backends.
 
-  /usr/bin/python3 bench/rbm_vs_sklearn.py --binary build/spinlab [--epochs 10] [--threads 1] [--json]
+  /usr/bin/python3 bench/rbm_vs_sklearn.py --binary build/spinlab [--epochs 10] [--threads 1] [--gemm auto,openblas] [--json]
 """
 import argparse
 import contextlib
@@ -65,6 +68,8 @@ def main():
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for both")
+    ap.add_argument("--gemm", default="auto",
+                    help="comma-separated spinlab --gemm backends to train with (the first one is 'spinlab')")
     ap.add_argument("--seeds", type=int, default=1,
                     help="train both with seeds 1..N: timings and log-likelihoods averaged, with their spread")
     ap.add_argument("--sklearn-dtype", default="float64", choices=["float64", "float32"],
@@ -86,15 +91,26 @@ def main():
     print(f"# numpy BLAS at run time (threadpoolctl): {runtime_blas}", file=log)
     x = (load_fashion("train") / 255.0 >= 0.5).astype(a.sklearn_dtype)
     runs = []
+    gemms = [g for g in a.gemm.split(",") if g]
+    ev = lambda src: run_json([a.binary, "rbm", "eval", *src, "--data", "fashion-mnist", "--split", "test",
+                               "--ais-chains", str(a.ais_chains), "--ais-betas", str(a.ais_betas),
+                               "--seed", "1", "--threads", str(a.threads), "--json"])
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(1, a.seeds + 1):
-            ours_model = os.path.join(tmp, f"ours{seed}.bin")
-            t = run_json([a.binary, "rbm", "train", "--data", "fashion-mnist", "--hidden", str(a.hidden), "--epochs",
-                          str(a.epochs), "--batch", str(a.batch), "--lr", str(a.lr), "--pcd", "1", "--seed", str(seed),
-                          "--threads", str(a.threads), "--monitor-rows", "0", "--model", ours_model, "--json", "--quiet"])
-            ours_spe = t["seconds_per_epoch"]
-            print(f"# seed {seed}: spinlab {ours_spe:.3f} s per epoch ({[round(e['seconds'], 3) for e in t['epochs']]}), "
-                  f"load average {os.getloadavg()[0]:.2f}", file=log, flush=True)
+            run = {"seed": seed, "seconds_per_epoch": {}, "gemm": {}}
+            models = {}
+            for gi, gemm in enumerate(gemms):
+                who = "spinlab" if gi == 0 else f"spinlab_{gemm}"
+                models[who] = os.path.join(tmp, f"ours{seed}_{gemm}.bin")
+                t = run_json([a.binary, "rbm", "train", "--data", "fashion-mnist", "--hidden", str(a.hidden), "--epochs",
+                              str(a.epochs), "--batch", str(a.batch), "--lr", str(a.lr), "--pcd", "1", "--seed", str(seed),
+                              "--threads", str(a.threads), "--gemm", gemm, "--monitor-rows", "0", "--model", models[who],
+                              "--json", "--quiet"])
+                run["seconds_per_epoch"][who] = t["seconds_per_epoch"]
+                run["gemm"][who] = t.get("gemm", gemm)
+                print(f"# seed {seed}: spinlab (--gemm {gemm}: ran {run['gemm'][who]}) {t['seconds_per_epoch']:.3f} s per "
+                      f"epoch ({[round(e['seconds'], 3) for e in t['epochs']]}), load average {os.getloadavg()[0]:.2f}",
+                      file=log, flush=True)
             rbm = BernoulliRBM(n_components=a.hidden, learning_rate=a.lr, batch_size=a.batch, n_iter=a.epochs,
                                random_state=seed, verbose=0)
             with threadpool_limits(a.threads):
@@ -107,33 +123,30 @@ def main():
             os.makedirs(sk_dir)
             for name in ("components_", "intercept_hidden_", "intercept_visible_"):
                 np.save(os.path.join(sk_dir, name + ".npy"), getattr(rbm, name).astype(np.float64))
-            run = {"seed": seed, "seconds_per_epoch": {"spinlab": ours_spe, "sklearn": sk_spe}}
+            run["seconds_per_epoch"]["sklearn"] = sk_spe
             if not a.skip_ais:
-                ev = lambda src: run_json([a.binary, "rbm", "eval", *src, "--data", "fashion-mnist", "--split", "test",
-                                           "--ais-chains", str(a.ais_chains), "--ais-betas", str(a.ais_betas),
-                                           "--seed", "1", "--threads", str(a.threads), "--json"])
-                eo, es = ev(["--model", ours_model]), ev(["--import-sklearn", sk_dir])
-                run["log_likelihood"] = {"spinlab": eo["log_likelihood"], "sklearn": es["log_likelihood"]}
-                run["log_z_ais"] = {"spinlab": eo["log_z_ais"], "sklearn": es["log_z_ais"]}
-                run["ais_effective_sample_size"] = {"spinlab": eo["ais_effective_sample_size"],
-                                                    "sklearn": es["ais_effective_sample_size"]}
-                print(f"# seed {seed}: test LL spinlab {eo['log_likelihood']['mean']:.2f} +- "
-                      f"{eo['log_likelihood']['error']:.2f} (ESS {eo['ais_effective_sample_size']:.0f}), sklearn "
-                      f"{es['log_likelihood']['mean']:.2f} +- {es['log_likelihood']['error']:.2f} "
-                      f"(ESS {es['ais_effective_sample_size']:.0f})", file=log, flush=True)
+                evals = {who: ev(["--model", path]) for who, path in models.items()}
+                evals["sklearn"] = ev(["--import-sklearn", sk_dir])
+                run["log_likelihood"] = {w: e["log_likelihood"] for w, e in evals.items()}
+                run["log_z_ais"] = {w: e["log_z_ais"] for w, e in evals.items()}
+                run["ais_effective_sample_size"] = {w: e["ais_effective_sample_size"] for w, e in evals.items()}
+                print(f"# seed {seed}: test LL " + ", ".join(
+                    f"{w} {e['log_likelihood']['mean']:.2f} +- {e['log_likelihood']['error']:.2f} "
+                    f"(ESS {e['ais_effective_sample_size']:.0f})" for w, e in evals.items()), file=log, flush=True)
             runs.append(run)
     mean = lambda v: sum(v) / len(v)
     sd = lambda v: (sum((x - mean(v)) ** 2 for x in v) / (len(v) - 1)) ** 0.5 if len(v) > 1 else 0.0
-    spe = {w: mean([r["seconds_per_epoch"][w] for r in runs]) for w in ("spinlab", "sklearn")}
+    whos = list(runs[0]["seconds_per_epoch"].keys())
+    spe = {w: mean([r["seconds_per_epoch"][w] for r in runs]) for w in whos}
     result = {"data": "fashion-mnist (binarised at 0.5, train 60000 x 784, test 10000)", "hidden": a.hidden,
               "batch": a.batch, "lr": a.lr, "epochs": a.epochs, "threads": a.threads, "seeds": a.seeds,
               "sklearn_version": sk_version, "sklearn_dtype": a.sklearn_dtype, "numpy_blas": runtime_blas,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_average_end": os.getloadavg()[0],
-              "seconds_per_epoch": spe, "speedup": spe["sklearn"] / spe["spinlab"], "runs": runs,
-              "ais": {"chains": a.ais_chains, "betas": a.ais_betas}}
+              "gemm": runs[0]["gemm"], "seconds_per_epoch": spe, "speedup": spe["sklearn"] / spe["spinlab"],
+              "runs": runs, "ais": {"chains": a.ais_chains, "betas": a.ais_betas}}
     if not a.skip_ais:
         result["log_likelihood"] = {}
-        for w in ("spinlab", "sklearn"):
+        for w in whos:
             v = [r["log_likelihood"][w]["mean"] for r in runs]
             # per seed: the AIS/test-set error; over seeds: the spread of trained models
             result["log_likelihood"][w] = {"mean": mean(v), "error": max(max(r["log_likelihood"][w]["error"] for r in runs),
@@ -141,12 +154,13 @@ def main():
     if a.json:
         print(json.dumps(result, indent=1))
         return
-    print(f"{'':12} {'s/epoch':>10} {'test LL per example (AIS)':>28}")
-    for who in ("spinlab", "sklearn"):
+    print(f"{'':28} {'s/epoch':>10} {'test LL per example (AIS)':>28}")
+    for who in whos:
         ll = result.get("log_likelihood", {}).get(who)
         lls = f"{ll['mean']:.2f} +- {ll['error']:.2f}" if ll else "-"
-        print(f"{who:12} {result['seconds_per_epoch'][who]:10.3f} {lls:>28}")
-    print(f"speedup {result['speedup']:.2f}x")
+        label = f"{who.split('_')[0]} ({runs[0]['gemm'][who]})" if who in runs[0]["gemm"] else who
+        print(f"{label:28} {result['seconds_per_epoch'][who]:10.3f} {lls:>28}")
+    print(f"speedup {result['speedup']:.2f}x (spinlab with {runs[0]['gemm']['spinlab']} GEMMs vs scikit-learn)")
 
 
 if __name__ == "__main__":

@@ -50,10 +50,25 @@ void add_data_flags(CLI::App* cmd, DataFlags& f, const std::string& split_help) 
 
 const char* units_name(RbmUnits u) { return u == RbmUnits::Binary ? "binary" : "spin"; }
 
+// auto: bf16 AMX tiles where the CPU has them (the faster backend), else OpenBLAS fp32.
 void set_gemm(const std::string& g) {
-  if (g == "openblas") rbm_detail::set_gemm_backend(rbm_detail::GemmBackend::OpenBlas);
-  else if (g == "blocked") rbm_detail::set_gemm_backend(rbm_detail::GemmBackend::Blocked);
-  else throw InputError("--gemm: expected openblas or blocked, got '" + g + "'");
+  using rbm_detail::GemmBackend;
+  if (g == "auto") rbm_detail::set_gemm_backend(rbm_detail::amx_available() ? GemmBackend::Amx : GemmBackend::OpenBlas);
+  else if (g == "openblas") rbm_detail::set_gemm_backend(GemmBackend::OpenBlas);
+  else if (g == "amx") rbm_detail::set_gemm_backend(GemmBackend::Amx);
+  else if (g == "amx-bf16") rbm_detail::set_gemm_backend(GemmBackend::AmxBf16);
+  else if (g == "blocked") rbm_detail::set_gemm_backend(GemmBackend::Blocked);
+  else throw InputError("--gemm: expected auto, openblas, amx, amx-bf16 or blocked, got '" + g + "'");
+  if ((g == "amx" || g == "amx-bf16") && !rbm_detail::amx_available())
+    std::fprintf(stderr, "# --gemm %s: no AMX-BF16 on this CPU / kernel, using OpenBLAS\n", g.c_str());
+}
+const char* gemm_label() {
+  switch (rbm_detail::effective_gemm_backend()) {
+    case rbm_detail::GemmBackend::Amx: return "AMX gemm (bf16 states x bf16 hi+lo weights, fp32 sums)";
+    case rbm_detail::GemmBackend::AmxBf16: return "AMX gemm (bf16, fp32 sums)";
+    case rbm_detail::GemmBackend::Blocked: return "blocked sgemm";
+    default: return "OpenBLAS sgemm";
+  }
 }
 
 RbmUnits parse_units(const std::string& u) {
@@ -68,7 +83,7 @@ struct TrainFlags {
   DataFlags data;
   int hidden = 256, epochs = 10, batch = 100, threads = 1, cd = 0, pcd = 0, pt = 0;
   double lr = 0.01, momentum = 0.0, weight_decay = 0.0;
-  std::string lr_schedule = "constant", units = "binary", model, gemm = "openblas";
+  std::string lr_schedule = "constant", units = "binary", model, gemm = "auto";
   uint64_t seed = 1;
   int64_t monitor_rows = 10000;
   bool json = false, quiet = false, no_shuffle = false;
@@ -154,7 +169,7 @@ int run_train(const TrainFlags& f) {
     std::fprintf(stderr, "# rbm train: %s, %lld rows x %d visible, %d hidden (%s), %s-%d, batch %d, lr %g, %s\n",
                  d.source.c_str(), static_cast<long long>(d.rows), d.cols, o.hidden, units_name(o.units), method,
                  o.trainer == RbmTrainer::PT ? o.temperatures : o.k, o.batch, o.lr,
-                 rbm_detail::gemm_backend() == rbm_detail::GemmBackend::OpenBlas ? "OpenBLAS sgemm" : "blocked sgemm");
+                 gemm_label());
   if (!f.quiet && !f.json) std::printf("%6s %10s %14s %14s\n", "epoch", "seconds", "recon_error", "pseudo_ll");
   double total = 0;
   const Rbm m = train_rbm(d, o, [&](const RbmEpochReport& r) {
@@ -252,7 +267,7 @@ int run_train(const TrainFlags& f) {
     j["lr"] = o.lr;
     j["seed"] = o.seed;
     j["threads"] = o.threads;
-    j["gemm"] = f.gemm;
+    j["gemm"] = rbm_detail::gemm_backend_name(rbm_detail::effective_gemm_backend());
     j["model"] = f.model;
     j["epochs"] = epochs;
     j["seconds_per_epoch"] = o.epochs > 0 ? total / o.epochs : 0.0;
@@ -394,7 +409,11 @@ void register_rbm(CLI::App& app, Action& run) {
     cmd->add_option("--weight-decay", f->weight_decay, "L2 weight decay")->capture_default_str();
     cmd->add_option("--seed", f->seed, "random seed (fixes the result for any --threads)")->capture_default_str()->check(seed_validator());
     cmd->add_option("--threads", f->threads, "GEMM threads")->capture_default_str();
-    cmd->add_option("--gemm", f->gemm, "openblas | blocked (our own kernel, for comparison)")->capture_default_str();
+    cmd->add_option("--gemm", f->gemm,
+                    "auto (amx where available, else openblas) | openblas (fp32) | amx (AMX tiles: bf16 states x "
+                    "bf16 hi+lo weights/probabilities, fp32 sums) | amx-bf16 (AMX, everything rounded to bf16) | "
+                    "blocked (our fp32 kernel, for comparison)")
+        ->capture_default_str();
     cmd->add_option("--monitor-rows", f->monitor_rows, "rows for the per-epoch reconstruction error and pseudo-LL (0: none)")
         ->capture_default_str();
     cmd->add_flag("--no-shuffle", f->no_shuffle, "keep the file order of minibatches (as scikit-learn)");

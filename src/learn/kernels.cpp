@@ -3,6 +3,9 @@
 #include "learn/kernels.hpp"
 
 #include <cblas.h>
+#include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -26,8 +29,46 @@ std::mutex g_team_mu;
 std::unique_ptr<ThreadTeam> g_team;
 }  // namespace
 
+namespace {
+bool detect_amx() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  const bool amx_bf16 = d & (1u << 22), amx_tile = d & (1u << 24);
+  if (!amx_bf16 || !amx_tile) return false;
+  unsigned a1 = 0, b1 = 0, c1 = 0, d1 = 0;
+  const bool avx512_bf16 = __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1) && (a1 & (1u << 5));
+  __builtin_cpu_init();
+  if (!avx512_bf16 || !__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
+      !__builtin_cpu_supports("avx512vl") || !__builtin_cpu_supports("avx512dq"))
+    return false;
+  // Linux keeps the tile data state off until the process asks (arch_prctl ARCH_REQ_XCOMP_PERM
+  // = 0x1023 for XFEATURE_XTILEDATA = 18); the permission covers every thread of the process.
+  return syscall(SYS_arch_prctl, 0x1023, 18) == 0;
+}
+
+}  // namespace
+
+bool amx_available() {
+  static const bool ok = detect_amx();
+  return ok;
+}
+
 void set_gemm_backend(GemmBackend b) { g_backend = b; }
 GemmBackend gemm_backend() { return g_backend; }
+GemmBackend effective_gemm_backend() {
+  const GemmBackend b = g_backend;
+  return (b == GemmBackend::Amx || b == GemmBackend::AmxBf16) && !amx_available() ? GemmBackend::OpenBlas : b;
+}
+const char* gemm_backend_name(GemmBackend b) {
+  return b == GemmBackend::Amx       ? "amx"
+         : b == GemmBackend::AmxBf16 ? "amx-bf16"
+         : b == GemmBackend::Blocked ? "blocked"
+                                     : "openblas";
+}
+void run_on_gemm_team(int parts, const std::function<void(int t, int nt)>& body) {
+  if (parts > 1 && g_threads > 1 && g_team) g_team->run(body);
+  else body(0, 1);
+}
 void set_gemm_threads(int threads) {
   threads = std::max(1, threads);
   g_threads = threads;
@@ -39,8 +80,13 @@ std::string blas_description() { return std::string("OpenBLAS ") + openblas_get_
 
 void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
            float beta, float* C, int ldc) {
-  if (g_backend == GemmBackend::Blocked) {
+  const GemmBackend backend = effective_gemm_backend();
+  if (backend == GemmBackend::Blocked) {
     sgemm_blocked(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  if (backend == GemmBackend::Amx || backend == GemmBackend::AmxBf16) {
+    sgemm_amx(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, backend == GemmBackend::Amx);
     return;
   }
   auto slice = [&](int m0, int m1) {

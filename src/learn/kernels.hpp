@@ -1,4 +1,4 @@
-// Internal RBM kernels: GEMM (OpenBLAS or our blocked kernel), unit means and samples, sums of
+// Internal RBM kernels: GEMM (OpenBLAS, bf16 AMX tiles or our blocked kernel), unit means and samples, sums of
 // per-unit log partition functions, and the random words that drive sampling.
 //
 // Random words: row r of a sampled matrix draws its words from Rng stream (seed, stream0 + r) at
@@ -9,16 +9,26 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "learn/rbm.hpp"
 
 namespace spinlab::rbm_detail {
 
-enum class GemmBackend { OpenBlas, Blocked };
-/// The backend every sgemm below uses (process-wide; OpenBLAS by default).
+enum class GemmBackend { OpenBlas, Blocked, Amx, AmxBf16 };
+/// The backend every sgemm below uses (process-wide; OpenBLAS by default). Amx (op(B) split into
+/// bf16 hi + lo) and AmxBf16 (op(B) rounded to bf16) fall back to OpenBLAS where amx_available()
+/// is false; both round op(A) to bf16, which is exact for the RBM's binary states.
 void set_gemm_backend(GemmBackend b);
 GemmBackend gemm_backend();
+/// The backend sgemm actually runs (Amx only where available).
+GemmBackend effective_gemm_backend();
+/// "openblas", "amx", "amx-bf16", "blocked".
+const char* gemm_backend_name(GemmBackend b);
+/// True when the CPU has AMX-BF16 (CPUID.7.0:EDX bits 22, 24), AVX512-BF16 and the kernel granted
+/// the tile data state (arch_prctl ARCH_REQ_XCOMP_PERM, asked once).
+bool amx_available();
 /// Threads for OpenBLAS and for our blocked kernel.
 void set_gemm_threads(int threads);
 /// "OpenBLAS <config>" for reports.
@@ -31,6 +41,15 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, i
 /// Our cache-blocked kernel (the measured alternative to OpenBLAS); same contract as sgemm.
 void sgemm_blocked(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B,
                    int ldb, float beta, float* C, int ldc);
+
+/// bf16 AMX kernel (gemm_amx.cpp): op(A) rounded to bf16 (8 significant bits), op(B) rounded too
+/// or, with split_b, carried as bf16 hi + lo (16 bits: 2^-16 relative), products summed in fp32,
+/// alpha and beta applied in fp32; same contract as sgemm. Requires amx_available().
+void sgemm_amx(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
+               float beta, float* C, int ldc, bool split_b);
+/// Runs body(t, nt) for t < nt on the GEMM thread team (nt = --threads) when parts > 1 and a team
+/// exists, else body(0, 1) on the calling thread.
+void run_on_gemm_team(int parts, const std::function<void(int t, int nt)>& body);
 
 /// X[r * n + j] += bias[j] for r < rows.
 void add_bias_rows(float* X, const float* bias, int64_t rows, int n);
