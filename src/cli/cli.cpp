@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   register_hopfield(app, action);
   register_dam(app, action);
   register_rbm(app, action);
+  register_lab(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

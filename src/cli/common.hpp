@@ -106,5 +106,6 @@ void register_detect(CLI::App& app, Action& run);
 void register_hopfield(CLI::App& app, Action& run);
 void register_dam(CLI::App& app, Action& run);
 void register_rbm(CLI::App& app, Action& run);
+void register_lab(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli
