@@ -88,6 +88,12 @@ TEST(WebProtocol, CreateRejectsBadMessages) {
                           R"({"L":1024,"sweeps_per_frame":1000})", R"({"seed":-1})"}) {
     EXPECT_THROW(parse_sim_config(bad, lim), InputError) << bad;
   }
+  LabLimits big;
+  big.max_size = 4096;
+  EXPECT_EQ(parse_sim_config(R"({"L":4096})", big).L, 4096);  // the packed kernel goes to 4096
+  EXPECT_THROW(parse_sim_config(R"({"L":2048,"algo":"wolff"})", big), InputError);
+  EXPECT_THROW(parse_command(R"({"cmd":"set","algo":"sw"})", 2048, big), InputError);
+  EXPECT_THROW(parse_command(R"({"cmd":"probe","h":1})", 2048, big), InputError);
   const std::string huge = "{\"pad\":\"" + std::string(5000, 'x') + "\"}";
   EXPECT_THROW(parse_sim_config(huge, lim), InputError);
 }

@@ -83,6 +83,7 @@ function openStream() {
   lab.source = src;
   src.addEventListener("frame", (ev) => {
     const f = JSON.parse(ev.data);
+    if (f.error) { setStatus(`the simulation stopped: ${f.error}`, true); return; }
     lab.stats.frames++;
     lab.stats.bytes += ev.data.length;
     lab.stats.latencySum += Date.now() - f.t_ms;

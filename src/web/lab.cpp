@@ -57,6 +57,16 @@ int64_t get_integer(const json& v, const char* field, int64_t lo, int64_t hi) {
   return x;
 }
 
+// Wolff, Swendsen-Wang and probe fields run on the byte state with the lattice graph (about 60
+// bytes per site); beyond this L only the packed kernels (1 bit per site) are offered.
+constexpr int kMaxGraphL = 1024;
+
+void check_graph_size(int L, const char* what) {
+  if (L > kMaxGraphL)
+    throw InputError(std::string(what) + " runs up to L = " + std::to_string(kMaxGraphL) +
+                     " (it builds the lattice graph); use metropolis or heatbath at L = " + std::to_string(L));
+}
+
 int max_sweeps_per_frame(int L, const LabLimits& limits) {
   return static_cast<int>(std::clamp<int64_t>(limits.max_updates_per_frame / (int64_t{L} * L), 1, 1000));
 }
@@ -100,6 +110,7 @@ SimConfig parse_sim_config(const std::string& body, const LabLimits& limits) {
   c.L = std::min(c.L, limits.max_size);
   if (j.contains("beta")) c.beta = get_beta(j["beta"]);
   if (j.contains("algo")) c.algo = get_choice(j["algo"], "algo", {"metropolis", "heatbath", "wolff", "sw"});
+  if (c.algo == "wolff" || c.algo == "sw") check_graph_size(c.L, c.algo.c_str());
   if (j.contains("start")) c.start = get_choice(j["start"], "start", {"hot", "cold"});
   if (j.contains("sweeps_per_frame")) c.sweeps_per_frame = get_sweeps_per_frame(j["sweeps_per_frame"], c.L, limits);
   if (j.contains("seed")) c.seed = static_cast<uint64_t>(get_integer(j["seed"], "seed", 0, INT64_MAX));
@@ -116,6 +127,7 @@ SimCommand parse_command(const std::string& body, int L, const LabLimits& limits
     if (j.size() == 1) throw InputError("set needs at least one of beta, algo, sweeps_per_frame");
     if (j.contains("beta")) c.beta = get_beta(j["beta"]);
     if (j.contains("algo")) c.algo = get_choice(j["algo"], "algo", {"metropolis", "heatbath", "wolff", "sw"});
+    if (c.algo && (*c.algo == "wolff" || *c.algo == "sw")) check_graph_size(L, c.algo->c_str());
     if (j.contains("sweeps_per_frame")) c.sweeps_per_frame = get_sweeps_per_frame(j["sweeps_per_frame"], L, limits);
   } else if (cmd == "start") {
     check_keys(j, {"cmd", "state"});
@@ -123,6 +135,7 @@ SimCommand parse_command(const std::string& body, int L, const LabLimits& limits
     c.start = get_choice(j["state"], "state", {"hot", "cold"});
   } else if (cmd == "probe") {
     check_keys(j, {"cmd", "rect", "h"});
+    check_graph_size(L, "the probe view");
     if (j.size() == 1) throw InputError("probe needs \"rect\" and/or \"h\"");
     if (j.contains("rect")) {
       const json& r = j["rect"];

@@ -123,10 +123,21 @@ class Engine {
       m = static_cast<double>(t.magnetization) / n;
       packed_->unpack(bytes_);
       bytes_valid_ = true;
-    } else {
-      if (!model_) model_ = std::make_unique<IsingModel>(IsingModel::on_lattice(Lattice::square(L_)));
+    } else if (model_) {
       e = model_->energy(bytes_) / n;
       m = static_cast<double>(IsingModel::magnetization(bytes_)) / n;
+    } else {
+      // No graph was built (packed algorithms, e.g. right after a restart): measure by popcount
+      // on the packed copy instead of building an O(N) graph just for E.
+      if (!packed_) packed_ = std::make_unique<MscLattice>(2, L_);
+      if (!packed_valid_) {
+        packed_->pack(bytes_);
+        packed_valid_ = true;
+      }
+      if (!meter_) meter_ = std::make_unique<MscUpdate>(packed_->geometry(), MscRule::Metropolis, 1.0, beta_);
+      const MscTotals t = meter_->measure(*packed_);
+      e = t.energy(1.0) / n;
+      m = static_cast<double>(t.magnetization) / n;
     }
   }
 
@@ -148,6 +159,7 @@ class Engine {
   bool bytes_valid_ = false, packed_valid_ = false;
   std::unique_ptr<MscLattice> packed_;
   std::unique_ptr<MscUpdate> msc_;
+  std::unique_ptr<MscUpdate> meter_;  // measurements on the packed copy only
   std::unique_ptr<IsingModel> model_;
   std::unique_ptr<Move> move_;
   int64_t sweeps_since_move_ = 0, total_sweeps_ = 0;
@@ -262,6 +274,24 @@ Frame Simulation::latest() const {
 }
 
 void Simulation::run() {
+  // A failure inside the engine (e.g. out of memory) must not take the server down: the page
+  // gets one frame {"error": ...} and the simulation stops.
+  try {
+    run_loop();
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lk(mu_);
+      frame_.seq += 1;
+      frame_.json = std::make_shared<const std::string>(nlohmann::json{{"seq", frame_.seq}, {"error", e.what()}}.dump());
+    }
+    cv_frames_.notify_all();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let streams deliver it
+    stop_.store(true);
+    cv_frames_.notify_all();
+  }
+}
+
+void Simulation::run_loop() {
   Engine engine(config_);
   engine.restart(config_.start);
   int spf = config_.sweeps_per_frame;

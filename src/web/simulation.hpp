@@ -82,6 +82,7 @@ class Simulation {
                std::chrono::steady_clock::now().time_since_epoch()).count();
   }
   void run();
+  void run_loop();
 
   SimConfig config_;
   std::thread thread_;

@@ -10,12 +10,15 @@ import { chromium } from "playwright-core";
 
 const [binary, outDir] = process.argv.slice(2);
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+// LAB_RATE_SIZES="2048,4096" measures other sizes (the server then allows up to the largest).
+const rateSizes = (process.env.LAB_RATE_SIZES || "256,1024").split(",").map(Number);
+const maxSize = Math.max(1024, ...rateSizes);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s]`, ...a);
 
 function startServer() {
-  const proc = spawn(binary, ["lab", "--no-browser", "--port", "0", "--host", "127.0.0.1", "--max-size", "1024"],
+  const proc = spawn(binary, ["lab", "--no-browser", "--port", "0", "--host", "127.0.0.1", "--max-size", String(maxSize)],
                      { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -109,17 +112,17 @@ try {
   await waitFor(page, () => window.lab.last.probe === null, null, 5000, "the probe removed");
 
   const rates = [];
-  for (const L of [256, 1024]) {
+  for (const L of rateSizes) {
     const r = await frameRate(page, L, 3);
     log(`L = ${L}: ${r.frames_per_s.toFixed(1)} frames/s, latency ${r.mean_latency_ms.toFixed(1)} ms, ${r.mean_frame_kib.toFixed(1)} KiB/frame`);
     if (r.frames < 3) throw new Error(`L = ${L}: only ${r.frames} frames in ${r.seconds} s`);
     rates.push(r);
   }
-  await page.screenshot({ path: `${outDir}/lab-lattice-1024.png`, fullPage: true });
+  await page.screenshot({ path: `${outDir}/lab-lattice-${rateSizes[rateSizes.length - 1]}.png`, fullPage: true });
   writeFileSync(`${outDir}/lab-browser.json`, JSON.stringify({ melt_ms: melt, rates }, null, 2) + "\n");
   if (foreign.length) throw new Error(`the page fetched outside the server: ${foreign.join(", ")}`);
   if (pageErrors.length) throw new Error(`errors in the page: ${pageErrors.join("; ")}`);
-  log(`screenshots in ${outDir}: lab-lattice.png, lab-probe.png, lab-lattice-1024.png`);
+  log(`screenshots in ${outDir}: lab-lattice.png, lab-probe.png, lab-lattice-${rateSizes[rateSizes.length - 1]}.png`);
 } catch (e) {
   failed = true;
   console.error("FAIL:", e.message);
