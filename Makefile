@@ -6,10 +6,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev librandom123-dev \
                 libcli11-dev nlohmann-json3-dev libfmt-dev \
                 libopenblas-dev libopenblas0-pthread libpng-dev zlib1g-dev python3-numpy \
-                python3-sklearn dataset-fashion-mnist libigraph-dev
+                python3-sklearn dataset-fashion-mnist libigraph-dev libcpp-httplib-dev pkg-config chromium nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build demo test bench bench-micro gset bench-rbm clean
+WEB_TEST := web/test
+
+.PHONY: all deps web-test-deps configure build demo test bench bench-micro gset bench-rbm clean
 
 all: build
 
@@ -23,6 +25,13 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The browser test's driver: playwright-core from the committed lock file, no browser download
+# (the test uses Debian's chromium). npm comes with nodesource's nodejs, else Debian's npm package.
+web-test-deps: deps
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	@[ -f $(WEB_TEST)/node_modules/playwright-core/package.json ] || \
+	  (cd $(WEB_TEST) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
@@ -34,7 +43,7 @@ build: configure
 demo: build
 	./$(BUILD)/spinlab demo
 
-test: build
+test: build web-test-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE validate
 
 # Kernel throughput table (`spinlab bench`, about a minute) and the Google Benchmark micro rows.

@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   register_rbm(app, action);
   register_dbn(app, action);
   register_social(app, action);
+  register_lab(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -108,5 +108,6 @@ void register_dam(CLI::App& app, Action& run);
 void register_rbm(CLI::App& app, Action& run);
 void register_dbn(CLI::App& app, Action& run);
 void register_social(CLI::App& app, Action& run);
+void register_lab(CLI::App& app, Action& run);
 
 }  // namespace spinlab::cli

@@ -1,0 +1,318 @@
+// The web lab's request handlers without a network: protocol parsing, bad messages, limits,
+// the simulation registry, and frames (bit layout, E and M consistent with the spins).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <thread>
+
+#include "core/error.hpp"
+#include "exact/oracles.hpp"
+#include "web/frame.hpp"
+#include "web/lab.hpp"
+
+using namespace spinlab;
+using namespace spinlab::web;
+using nlohmann::json;
+
+namespace {
+
+std::string b64(const std::string& s) {
+  std::string out;
+  base64_append(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()), out);
+  return out;
+}
+
+json body_of(const ApiResponse& r) { return json::parse(r.body); }
+
+// The next frame of a simulation after seq (fails the test on a 5 s timeout).
+json next_frame(Simulation& sim, uint64_t& seq) {
+  auto f = sim.wait_frame(seq, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(f.has_value());
+  if (!f) return json::object();
+  seq = f->seq;
+  return json::parse(*f->json);
+}
+
+}  // namespace
+
+TEST(WebFrame, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(b64(""), "");
+  EXPECT_EQ(b64("f"), "Zg==");
+  EXPECT_EQ(b64("fo"), "Zm8=");
+  EXPECT_EQ(b64("foo"), "Zm9v");
+  EXPECT_EQ(b64("foobar"), "Zm9vYmFy");
+  std::vector<uint8_t> all(256);
+  for (int i = 0; i < 256; ++i) all[i] = static_cast<uint8_t>(i);
+  std::string t;
+  base64_append(all, t);
+  EXPECT_EQ(base64_decode(t), all);
+  EXPECT_THROW(base64_decode("Zm9"), InputError);
+  EXPECT_THROW(base64_decode("Zm$v"), InputError);
+  EXPECT_THROW(base64_decode("Z=9v"), InputError);
+}
+
+TEST(WebFrame, PacksRowMajorLeastSignificantBitFirst) {
+  std::vector<Spin> s(12, Spin{-1});
+  s[0] = s[3] = s[8] = s[11] = 1;
+  std::vector<uint8_t> out;
+  pack_spins_rowmajor(s, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], 0b00001001);
+  EXPECT_EQ(out[1], 0b00001001);
+}
+
+TEST(WebProtocol, CreateDefaultsAndFields) {
+  LabLimits lim;
+  SimConfig c = parse_sim_config("{}", lim);
+  EXPECT_EQ(c.L, 256);
+  EXPECT_EQ(c.algo, "metropolis");
+  c = parse_sim_config(R"({"L":512,"beta":0.44,"algo":"sw","start":"cold","sweeps_per_frame":3,"seed":7})", lim);
+  EXPECT_EQ(c.L, 512);
+  EXPECT_DOUBLE_EQ(c.beta, 0.44);
+  EXPECT_EQ(c.algo, "sw");
+  EXPECT_EQ(c.start, "cold");
+  EXPECT_EQ(c.sweeps_per_frame, 3);
+  EXPECT_EQ(c.seed, 7u);
+}
+
+TEST(WebProtocol, CreateRejectsBadMessages) {
+  LabLimits lim;
+  lim.max_size = 1024;
+  for (const char* bad : {"", "nul", "[1,2]", "42", R"("L")", R"({"L":256,})", R"({"size":256})",
+                          R"({"L":"256"})", R"({"L":100})", R"({"L":2048})", R"({"L":-64})",
+                          R"({"L":1e3})", R"({"L":18446744073709551615})", R"({"beta":"0.3"})",
+                          R"({"beta":0.05})", R"({"beta":1.5})", R"({"beta":1e400})", R"({"beta":NaN})",
+                          R"({"beta":null})", R"({"algo":"glauber"})", R"({"algo":1})", R"({"start":"warm"})",
+                          R"({"sweeps_per_frame":0})", R"({"sweeps_per_frame":1.5})",
+                          R"({"L":1024,"sweeps_per_frame":1000})", R"({"seed":-1})"}) {
+    EXPECT_THROW(parse_sim_config(bad, lim), InputError) << bad;
+  }
+  LabLimits big;
+  big.max_size = 4096;
+  EXPECT_EQ(parse_sim_config(R"({"L":4096})", big).L, 4096);  // the packed kernel goes to 4096
+  EXPECT_THROW(parse_sim_config(R"({"L":2048,"algo":"wolff"})", big), InputError);
+  EXPECT_THROW(parse_command(R"({"cmd":"set","algo":"sw"})", 2048, big), InputError);
+  EXPECT_THROW(parse_command(R"({"cmd":"probe","h":1})", 2048, big), InputError);
+  const std::string huge = "{\"pad\":\"" + std::string(5000, 'x') + "\"}";
+  EXPECT_THROW(parse_sim_config(huge, lim), InputError);
+}
+
+TEST(WebProtocol, Commands) {
+  LabLimits lim;
+  SimCommand c = parse_command(R"({"cmd":"set","beta":0.5,"algo":"wolff","sweeps_per_frame":2})", 256, lim);
+  EXPECT_DOUBLE_EQ(*c.beta, 0.5);
+  EXPECT_EQ(*c.algo, "wolff");
+  EXPECT_EQ(*c.sweeps_per_frame, 2);
+  c = parse_command(R"({"cmd":"start","state":"cold"})", 256, lim);
+  EXPECT_EQ(*c.start, "cold");
+  c = parse_command(R"({"cmd":"step","frames":3})", 256, lim);
+  EXPECT_EQ(c.steps, 3);
+  EXPECT_TRUE(*c.paused);
+  EXPECT_FALSE(*parse_command(R"({"cmd":"resume"})", 256, lim).paused);
+  c = parse_command(R"({"cmd":"probe","rect":[10,20,30,40],"h":-2.5})", 256, lim);
+  EXPECT_EQ(**c.rect, (std::array<int, 4>{10, 20, 30, 40}));
+  EXPECT_DOUBLE_EQ(*c.probe_h, -2.5);
+  c = parse_command(R"({"cmd":"probe","rect":null})", 256, lim);
+  ASSERT_TRUE(c.rect.has_value());
+  EXPECT_FALSE(c.rect->has_value());
+  for (const char* bad : {R"({})", R"({"cmd":"explode"})", R"({"cmd":7})", R"({"cmd":"set"})",
+                          R"({"cmd":"set","beta":"hot"})", R"({"cmd":"set","beta":0.3,"x":1})",
+                          R"({"cmd":"start"})", R"({"cmd":"start","state":1})", R"({"cmd":"pause","now":true})",
+                          R"({"cmd":"step","frames":0})", R"({"cmd":"step","frames":1000})",
+                          R"({"cmd":"set","sweeps_per_frame":100000})", R"({"cmd":"probe"})",
+                          R"({"cmd":"probe","rect":[0,0,300,10]})", R"({"cmd":"probe","rect":[5,0,5,10]})",
+                          R"({"cmd":"probe","rect":[0,0,10]})", R"({"cmd":"probe","rect":"all"})",
+                          R"({"cmd":"probe","rect":[-1,0,10,10]})", R"({"cmd":"probe","h":11})",
+                          R"({"cmd":"probe","h":"up"})", R"({"cmd":"probe","h":1e999})"}) {
+    EXPECT_THROW(parse_command(bad, 256, lim), InputError) << bad;
+  }
+}
+
+TEST(WebLab, StatusCodesAndLimits) {
+  LabLimits lim;
+  lim.max_sims = 2;
+  lim.max_size = 256;
+  Lab lab(lim);
+  EXPECT_EQ(lab.create(R"({"L":512})").status, 400);
+  EXPECT_NE(body_of(lab.create(R"({"L":512})"))["error"].get<std::string>().find("limit 256"), std::string::npos);
+  EXPECT_EQ(lab.create("{\"x\":\"" + std::string(5000, 'y') + "\"}").status, 413);
+  const auto a = lab.create(R"({"L":64})"), b = lab.create(R"({"L":64,"algo":"wolff"})");
+  ASSERT_EQ(a.status, 200);
+  ASSERT_EQ(b.status, 200);
+  EXPECT_EQ(lab.count(), 2);
+  const auto c = lab.create(R"({"L":64})");
+  EXPECT_EQ(c.status, 503);
+  EXPECT_NE(body_of(c)["error"].get<std::string>().find("too many"), std::string::npos);
+  const std::string ida = body_of(a)["id"];
+  EXPECT_EQ(lab.command(ida, R"({"cmd":"nope"})").status, 400);
+  EXPECT_EQ(lab.command(ida, R"({"cmd":"pause"})").status, 200);
+  EXPECT_EQ(lab.command("0123456789abcdef", R"({"cmd":"pause"})").status, 404);
+  EXPECT_EQ(lab.close(ida).status, 200);
+  EXPECT_EQ(lab.close(ida).status, 404);
+  EXPECT_EQ(lab.count(), 1);
+  EXPECT_EQ(lab.create(R"({"L":64})").status, 200);  // room again
+  // Idle reaping: nothing is idle now, everything is an hour from now.
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_EQ(lab.reap_idle(now), 0);
+  EXPECT_EQ(lab.reap_idle(now + std::chrono::hours(1)), 2);
+  EXPECT_EQ(lab.count(), 0);
+  lab.shutdown();
+  EXPECT_EQ(lab.create("{}").status, 503);
+}
+
+TEST(WebLab, ExactAndInfo) {
+  Lab lab(LabLimits{});
+  EXPECT_EQ(lab.exact("abc").status, 400);
+  EXPECT_EQ(lab.exact("0.3x").status, 400);
+  EXPECT_EQ(lab.exact("nan").status, 400);
+  EXPECT_EQ(lab.exact("-1").status, 400);
+  const auto r = lab.exact("0.5");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_DOUBLE_EQ(body_of(r)["e"].get<double>(), onsager(0.5).energy_per_spin);
+  EXPECT_GT(body_of(r)["abs_m"].get<double>(), 0.9);
+  const json info = body_of(lab.info());
+  EXPECT_NEAR(info["beta_c"].get<double>(), 0.440687, 1e-6);
+  EXPECT_EQ(info["sizes"].back().get<int>(), 1024);
+}
+
+// Frames carry the spins; E/N and M/N must be those of the spins sent, for every algorithm
+// (packed Metropolis/heat-bath and the byte-state cluster moves, and switches between them).
+TEST(WebSimulation, FramesAreConsistentWithTheirSpins) {
+  Lab lab(LabLimits{});
+  const auto r = lab.create(R"({"L":64,"beta":0.4,"start":"hot","seed":3})");
+  ASSERT_EQ(r.status, 200);
+  auto sim = lab.find(body_of(r)["id"]);
+  ASSERT_TRUE(sim);
+  uint64_t seq = 0;
+  for (const char* algo : {"metropolis", "wolff", "heatbath", "sw", "metropolis"}) {
+    ASSERT_EQ(lab.command(body_of(r)["id"], std::string(R"({"cmd":"set","algo":")") + algo + "\"}").status, 200);
+    for (int k = 0; k < 4; ++k) {
+      const json f = next_frame(*sim, seq);
+      ASSERT_TRUE(f.contains("spins"));
+      const auto bits = base64_decode(f["spins"]);
+      ASSERT_EQ(bits.size(), 64u * 64 / 8);
+      auto at = [&](int x, int y) { const int i = x + 64 * y; return (bits[i >> 3] >> (i & 7)) & 1 ? 1 : -1; };
+      int64_t m = 0, bonds = 0;
+      for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) {
+          m += at(x, y);
+          bonds += at(x, y) * (at((x + 1) % 64, y) + at(x, (y + 1) % 64));
+        }
+      EXPECT_DOUBLE_EQ(f["m"].get<double>(), m / 4096.0) << algo;
+      EXPECT_DOUBLE_EQ(f["e"].get<double>(), -bonds / 4096.0) << algo;
+    }
+  }
+  lab.shutdown();
+}
+
+// Cold start at beta = 0.2 (disordered): |M|/N must fall from 1 to below 0.2 within seconds.
+TEST(WebSimulation, ColdStartMeltsAtHighTemperature) {
+  Lab lab(LabLimits{});
+  const auto r = lab.create(R"({"L":128,"beta":0.2,"start":"cold","sweeps_per_frame":2})");
+  auto sim = lab.find(body_of(r)["id"]);
+  ASSERT_TRUE(sim);
+  uint64_t seq = 0;
+  json f = next_frame(*sim, seq);
+  EXPECT_DOUBLE_EQ(f["abs_m"].get<double>(), 1.0);  // the first frame is the start state
+  EXPECT_DOUBLE_EQ(f["m"].get<double>(), -1.0);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (f["abs_m"].get<double>() >= 0.2 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5))
+    f = next_frame(*sim, seq);
+  EXPECT_LT(f["abs_m"].get<double>(), 0.2);
+  // Pause, then one step advances exactly one frame of sweeps.
+  lab.command(body_of(r)["id"], R"({"cmd":"pause"})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  seq = sim->latest().seq;
+  const int64_t sweeps = json::parse(*sim->latest().json)["sweeps"];
+  EXPECT_FALSE(sim->wait_frame(seq, std::chrono::milliseconds(200)).has_value());
+  lab.command(body_of(r)["id"], R"({"cmd":"step"})");
+  f = next_frame(*sim, seq);
+  EXPECT_EQ(f["sweeps"].get<int64_t>(), sweeps + 2);
+  EXPECT_TRUE(f["paused"].get<bool>());
+  lab.shutdown();
+}
+
+// The running average of E/N at beta = 0.3 (correlation length ~ 1, so L = 64 is the infinite
+// lattice up to exponentially small terms) agrees with Onsager's value within 5 errors.
+TEST(WebSimulation, RunningAveragesHaveErrors) {
+  LabLimits lim;
+  lim.max_fps = 1000;
+  Lab lab(lim);
+  const auto r = lab.create(R"({"L":64,"beta":0.3,"algo":"metropolis","sweeps_per_frame":2})");
+  auto sim = lab.find(body_of(r)["id"]);
+  uint64_t seq = 0;
+  json f = next_frame(*sim, seq);
+  const auto t0 = std::chrono::steady_clock::now();
+  while ((f["avg"]["e"].is_null() || f["avg"]["e"]["frames"].get<int>() < 400) &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    f = next_frame(*sim, seq);
+  ASSERT_FALSE(f["avg"]["e"].is_null());
+  const double mean = f["avg"]["e"]["mean"], err = f["avg"]["e"]["error"];
+  EXPECT_GT(err, 0.0);
+  EXPECT_LT(std::fabs(mean - onsager(0.3).energy_per_spin), 5 * err);
+  EXPECT_DOUBLE_EQ(f["exact"]["e"].get<double>(), onsager(0.3).energy_per_spin);
+  lab.shutdown();
+}
+
+// Probe view: a field h = +10 on a rectangle of a cold (-1) lattice at beta = 0.44 pulls the
+// rectangle to +1 (the field runs on the byte state with per-site fields, for every algorithm);
+// (at h = 10 nearly every frame has M_rect/|R| = 1 exactly, so its error may be 0).
+TEST(WebSimulation, ProbeFieldPullsTheRectangle) {
+  LabLimits lim;
+  lim.max_fps = 1000;
+  Lab lab(lim);
+  for (const char* algo : {"metropolis", "wolff"}) {
+    const auto r = lab.create(std::string(R"({"L":64,"beta":0.44,"start":"cold","algo":")") + algo + "\"}");
+    const std::string id = body_of(r)["id"];
+    auto sim = lab.find(id);
+    ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":[8,8,24,24],"h":10})").status, 200);
+    uint64_t seq = 0;
+    json f = next_frame(*sim, seq);
+    const auto t0 = std::chrono::steady_clock::now();
+    while ((f["probe"].is_null() || f["probe"]["stats"].is_null() ||
+            f["probe"]["stats"]["frames"].get<int>() < 200) &&
+           std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+      f = next_frame(*sim, seq);
+    ASSERT_FALSE(f["probe"]["stats"].is_null()) << algo;
+    EXPECT_EQ(f["probe"]["rect"], json::array({8, 8, 24, 24}));
+    EXPECT_GT(f["probe"]["stats"]["m_rect"]["mean"].get<double>(), 0.95) << algo;
+    EXPECT_GT(f["probe"]["m_rect"].get<double>(), 0.9) << algo;
+    // Removing the probe returns to the packed kernel for Metropolis.
+    ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":null})").status, 200);
+    do f = next_frame(*sim, seq);
+    while (!f["probe"].is_null() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(15));
+    EXPECT_TRUE(f["probe"].is_null());
+    if (std::string(algo) == "metropolis") {
+      f = next_frame(*sim, seq);
+      EXPECT_EQ(f["kernel"].get<std::string>().rfind("msc", 0), 0u) << f["kernel"];
+    }
+    lab.close(id);
+  }
+}
+
+// With h = 0 the probe only watches: Cov[M_rect, M] > 0 (a ferromagnet's regions move together)
+// at beta = 0.3, with an error.
+TEST(WebSimulation, ProbeCovarianceAtZeroField) {
+  LabLimits lim;
+  lim.max_fps = 1000;
+  Lab lab(lim);
+  const auto r = lab.create(R"({"L":64,"beta":0.3})");
+  const std::string id = body_of(r)["id"];
+  auto sim = lab.find(id);
+  ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":[0,0,16,16]})").status, 200);
+  uint64_t seq = 0;
+  json f = next_frame(*sim, seq);
+  const auto t0 = std::chrono::steady_clock::now();
+  while ((f["probe"].is_null() || f["probe"]["stats"].is_null() || f["probe"]["stats"]["frames"].get<int>() < 1000) &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    f = next_frame(*sim, seq);
+  ASSERT_FALSE(f["probe"]["stats"].is_null());
+  EXPECT_EQ(f["kernel"].get<std::string>().rfind("msc", 0), 0u);  // h = 0 stays on the packed kernel
+  const double cov = f["probe"]["stats"]["cov"]["mean"], err = f["probe"]["stats"]["cov"]["error"];
+  EXPECT_GT(err, 0.0);
+  EXPECT_GT(cov, 4 * err);
+  EXPECT_LT(std::fabs(f["probe"]["stats"]["m_rect"]["mean"].get<double>()), 0.2);
+  EXPECT_GT(f["probe"]["stats"]["m_rect"]["error"].get<double>(), 0.0);
+  lab.shutdown();
+}
