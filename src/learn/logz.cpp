@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "learn/kernels.hpp"
+#include "measure/parallel.hpp"
 
 namespace spinlab {
 namespace {
@@ -53,7 +54,9 @@ double exact_log_z(const Rbm& m, int threads) {
   for (int i = 0; i < n; ++i) s[i] = enum_hidden ? m.b[i] : m.c[i];
   const double off = m.off(), delta = 1.0 - off;  // a unit switches between off and 1
   const uint64_t states = uint64_t{1} << k;
-  const int T_threads = static_cast<int>(std::clamp<uint64_t>(static_cast<uint64_t>(std::max(1, threads)), 1, std::max<uint64_t>(1, states / 1024)));
+  // A fixed number of chunks (not one per thread), merged in chunk order: the sum's rounding,
+  // hence log Z to the last bit, does not depend on --threads.
+  const int T_threads = static_cast<int>(std::clamp<uint64_t>(states / 1024, 1, 256));
   std::vector<LogSumExp> part(T_threads);
   auto run = [&](int t) {
     const uint64_t g0 = states * t / T_threads, g1 = states * (t + 1) / T_threads;
@@ -79,13 +82,7 @@ double exact_log_z(const Rbm& m, int threads) {
     }
     part[t] = acc;
   };
-  if (T_threads == 1) {
-    run(0);
-  } else {
-    std::vector<std::thread> team;
-    for (int t = 0; t < T_threads; ++t) team.emplace_back(run, t);
-    for (auto& th : team) th.join();
-  }
+  parallel_tasks(T_threads, std::max(1, threads), run);
   LogSumExp total;
   for (const auto& p : part) total.merge(p);
   return total.value();

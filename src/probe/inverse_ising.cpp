@@ -540,6 +540,9 @@ DenseFit fit_mcmc_ml(std::span<const double> mean, std::span<const double> corr,
     }
     progress.add(1);
   }
+  if (r.failures > 0)  // H was singular (a model frozen by a degenerate target): no average to take
+    throw InputError("maximum likelihood by Markov chains: the chains' feature covariance is singular (the moments "
+                     "may be degenerate: a spin that never flips); raise --l2 or use --method pl");
   // The average over the last iterations, and its Monte Carlo error from batch means (the
   // iterates are correlated through the persistent chains and the damped steps).
   for (int b = 0; b < kBatches; ++b)

@@ -184,9 +184,9 @@ ApiResponse Lab::create(const std::string& body) {
     do id = new_id();
     while (sims_.count(id));
     sim = std::make_shared<Simulation>(config);
+    sim->start();  // before it is visible to shutdown() and the reaper, which stop() and join it
     sims_[id] = sim;
   }
-  sim->start();
   return ok({{"id", id},
              {"config",
               {{"L", config.L}, {"beta", config.beta}, {"algo", config.algo}, {"start", config.start},
