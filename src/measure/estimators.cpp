@@ -393,4 +393,19 @@ Estimate covariance(std::span<const double> a, std::span<const double> b) {
   return e;
 }
 
+Estimate sample_mean(std::span<const double> x) {
+  Estimate e;
+  const auto n = static_cast<double>(x.size());
+  if (x.empty()) return e;
+  double m = 0.0;
+  for (double v : x) m += v;
+  m /= n;
+  double ss = 0.0;
+  for (double v : x) ss += (v - m) * (v - m);
+  e.mean = m;
+  e.error = x.size() > 1 ? std::sqrt(ss / (n - 1.0) / n) : 0.0;
+  e.n_eff = n;
+  return e;
+}
+
 }  // namespace spinlab

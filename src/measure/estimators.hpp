@@ -49,6 +49,10 @@ size_t choose_block_size(double tau_int, size_t n, size_t min_blocks = 32);
 /// the window missed), that error is reported and tau_int raised to n err^2 / (2 var).
 Estimate estimate_mean(std::span<const double> x);
 
+/// Mean of independent values (disorder samples, replicas, pattern sets) with the standard error
+/// sd / sqrt(n) (0 for one value); tau_int 1/2, n_eff = n. Empty input gives the zero Estimate.
+Estimate sample_mean(std::span<const double> x);
+
 /// Jackknife over blocks of `block_size` consecutive samples for a function of the means of
 /// several equally long series. Returns the bias-corrected estimate, the jackknife error, and
 /// tau_int = the largest tau_int of the input series.

@@ -59,21 +59,6 @@ Estimate scaled(Estimate e, double f) {
 
 double binder_ratio(double q2, double q4) { return 0.5 * (3.0 - q4 / (q2 * q2)); }
 
-// Mean over independent samples with the standard error; tau_int 1/2, n_eff = S.
-Estimate sample_mean(std::span<const double> x) {
-  Estimate e;
-  const auto n = static_cast<double>(x.size());
-  if (x.empty()) return e;
-  double m = 0.0;
-  for (double v : x) m += v;
-  m /= n;
-  double ss = 0.0;
-  for (double v : x) ss += (v - m) * (v - m);
-  e.mean = m;
-  e.error = x.size() > 1 ? std::sqrt(ss / (n - 1.0) / n) : 0.0;
-  e.n_eff = n;
-  return e;
-}
 
 SpinGlassPoint reduce_point(double beta, int64_t n, const std::vector<std::vector<double>>& s,
                             std::span<const int64_t> hist, const SpinGlassOptions& o) {

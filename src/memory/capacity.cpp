@@ -1,4 +1,5 @@
 // The capacity scan: (size, sample) tasks on threads, nested pattern sets, batched start fields.
+#include "measure/estimators.hpp"
 #include "memory/capacity.hpp"
 
 #include <algorithm>
@@ -17,19 +18,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Mean and standard error of per-sample values.
-Estimate over_samples(const std::vector<double>& v) {
-  Estimate e;
-  const double n = static_cast<double>(v.size());
-  for (double x : v) e.mean += x;
-  e.mean /= n;
-  double var = 0;
-  for (double x : v) var += (x - e.mean) * (x - e.mean);
-  e.error = v.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
-  e.n_eff = n;
-  return e;
-}
 
 std::string num(double x) {
   char buf[32];
@@ -223,8 +211,8 @@ CapacityResult hopfield_capacity(const CapacityOptions& o) {
       p.patterns = patterns_at(o.alphas[k], cs.n);
       std::vector<double> vm(S), vr(S);
       for (int s = 0; s < S; ++s) vm[s] = over[z][s][k], vr[s] = rate[z][s][k];
-      p.overlap = over_samples(vm);
-      p.retrieval = over_samples(vr);
+      p.overlap = sample_mean(vm);
+      p.retrieval = sample_mean(vr);
       p.ags_overlap = o.rule == StorageRule::Hebb ? ags_overlap_t0(p.alpha) : NAN;
       p.unconverged = unconverged[z][k];
       cs.points.push_back(p);

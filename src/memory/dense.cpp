@@ -1,5 +1,6 @@
 // Dense associative memory: O(P) energy differences from kept overlaps, the capacity scan with
 // its scaling exponent, and the overload experiment.
+#include "measure/estimators.hpp"
 #include "memory/dense.hpp"
 
 #include <algorithm>
@@ -18,18 +19,6 @@ namespace spinlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-Estimate over_samples(const std::vector<double>& v) {
-  Estimate e;
-  const double n = static_cast<double>(v.size());
-  for (double x : v) e.mean += x;
-  e.mean /= n;
-  double var = 0;
-  for (double x : v) var += (x - e.mean) * (x - e.mean);
-  e.error = v.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
-  e.n_eff = n;
-  return e;
-}
 
 std::string num(double x) {
   char buf[32];
@@ -266,8 +255,8 @@ DamCapacityResult dam_capacity(const DamCapacityOptions& o) {
       p.patterns = dam_patterns(o.energy, p.load, cs.n);
       std::vector<double> vm(S), vr(S);
       for (int s = 0; s < S; ++s) vm[s] = over[z][s][k], vr[s] = rate[z][s][k];
-      p.overlap = over_samples(vm);
-      p.retrieval = over_samples(vr);
+      p.overlap = sample_mean(vm);
+      p.retrieval = sample_mean(vr);
       cs.points.push_back(p);
     }
     cs.load_c = jackknife_crossing(o.loads, rate[z], 0.5);
@@ -350,7 +339,7 @@ DamOverloadResult dam_overload(const DamOverloadOptions& o) {
     p.patterns = o.patterns[k];
     std::vector<double> a(S), b(S), c(S), d(S);
     for (int s = 0; s < S; ++s) a[s] = ex[s][k], b[s] = nr[s][k], c[s] = nv[s][k], d[s] = mx[s][k], stored[s][k] = 1 - nv[s][k];
-    p.exact = over_samples(a), p.near = over_samples(b), p.novel = over_samples(c), p.max_overlap = over_samples(d);
+    p.exact = sample_mean(a), p.near = sample_mean(b), p.novel = sample_mean(c), p.max_overlap = sample_mean(d);
     r.points.push_back(p);
     logp[k] = std::log(static_cast<double>(o.patterns[k]));
   }

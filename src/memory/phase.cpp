@@ -1,4 +1,5 @@
 // The (alpha, T) grid: heat-bath replicas per point, m and q, the classification, the AGS lines.
+#include "measure/estimators.hpp"
 #include "memory/phase.hpp"
 
 #include <algorithm>
@@ -11,22 +12,6 @@
 #include "measure/parallel.hpp"
 
 namespace spinlab {
-namespace {
-
-Estimate over_samples(const std::vector<double>& v) {
-  Estimate e;
-  const double n = static_cast<double>(v.size());
-  for (double x : v) e.mean += x;
-  e.mean /= n;
-  double var = 0;
-  for (double x : v) var += (x - e.mean) * (x - e.mean);
-  e.error = v.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
-  e.n_eff = n;
-  return e;
-}
-
-}  // namespace
-
 PhaseResult hopfield_phase(const PhaseOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   if (o.n < 8 || o.n > 65536) throw InputError("--N must lie in [8, 65536], got " + std::to_string(o.n));
@@ -84,8 +69,8 @@ PhaseResult hopfield_phase(const PhaseOptions& o) {
       p.alpha = o.alphas[k];
       p.T = o.temperatures[t];
       p.patterns = patterns_at(p.alpha);
-      p.m = over_samples(mv[k][t]);
-      p.q = over_samples(qv[k][t]);
+      p.m = sample_mean(mv[k][t]);
+      p.q = sample_mean(qv[k][t]);
       p.phase = p.m.mean >= o.m_threshold ? "retrieval" : (p.q.mean >= r.q_threshold ? "spin-glass" : "paramagnetic");
       const AgsSolution a = ags_solve(p.alpha, p.T);
       p.ags_m = a.m > 0.05 ? a.m : 0.0;
