@@ -42,7 +42,8 @@ def blas_report():
     runtime = []
     try:
         from threadpoolctl import threadpool_info
-        runtime = [(i.get("internal_api"), i.get("filepath"), i.get("num_threads")) for i in threadpool_info()]
+        runtime = [(i.get("internal_api"), i.get("filepath"), i.get("num_threads"), i.get("architecture"))
+                   for i in threadpool_info()]
     except ImportError:
         pass
     return lines[:6], runtime
@@ -58,6 +59,32 @@ def load_fashion(split):
 def run_json(cmd):
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out)
+
+
+GENERIC_OPENBLAS_CORES = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine",
+                          "Northwood", "Banias"}
+
+
+def best_openblas_core():
+    """The kernel set OpenBLAS should use here, where numpy's OpenBLAS fell back to a generic one.
+
+    OpenBLAS 0.3.21 (Debian 12) does not know newer Intel models (Emerald Rapids, model 207) and
+    falls back to its SSE3 'Prescott' kernels, ~5x slower. spinlab switches its own OpenBLAS to the
+    right kernels (learn/kernels.cpp); scikit-learn gets the same through OPENBLAS_CORETYPE, so that
+    the baseline is not handicapped. None where nothing needs changing."""
+    from threadpoolctl import threadpool_info
+    arch = [i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"]
+    if not arch or arch[0] not in GENERIC_OPENBLAS_CORES:
+        return None
+    try:
+        flags = set(next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split(":")[1].split())
+    except (OSError, StopIteration):
+        return None
+    if {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= flags:
+        return "Cooperlake" if "avx512_bf16" in flags else "SkylakeX"
+    if {"avx2", "fma"} <= flags:
+        return "Haswell"
+    return None
 
 
 def main():
@@ -78,7 +105,15 @@ def main():
     ap.add_argument("--ais-betas", type=int, default=20000)
     ap.add_argument("--skip-ais", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--stock-openblas", action="store_true",
+                    help="leave numpy's OpenBLAS on the kernels it picked itself, even generic ones")
     a = ap.parse_args()
+    if not a.stock_openblas and "OPENBLAS_CORETYPE" not in os.environ:
+        core = best_openblas_core()
+        if core:  # numpy chose its kernels at import: start again with the right ones
+            os.environ["OPENBLAS_CORETYPE"] = core
+            os.environ["SPINLAB_BENCH_CORETYPE_SET"] = "1"
+            os.execv(sys.executable, [sys.executable] + sys.argv)
     from sklearn import __version__ as sk_version
     from sklearn.neural_network import BernoulliRBM
     from threadpoolctl import threadpool_limits
@@ -89,6 +124,9 @@ def main():
           f"load average {os.getloadavg()[0]:.2f}", file=log)
     print(f"# numpy {np.__version__} show_config BLAS: {'; '.join(build_blas)}", file=log)
     print(f"# numpy BLAS at run time (threadpoolctl): {runtime_blas}", file=log)
+    if os.environ.get("SPINLAB_BENCH_CORETYPE_SET"):
+        print(f"# OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} set for numpy: its OpenBLAS does not know this "
+              f"CPU and fell back to generic kernels (--stock-openblas keeps them)", file=log)
     x = (load_fashion("train") / 255.0 >= 0.5).astype(a.sklearn_dtype)
     runs = []
     gemms = [g for g in a.gemm.split(",") if g]
@@ -141,6 +179,7 @@ def main():
     result = {"data": "fashion-mnist (binarised at 0.5, train 60000 x 784, test 10000)", "hidden": a.hidden,
               "batch": a.batch, "lr": a.lr, "epochs": a.epochs, "threads": a.threads, "seeds": a.seeds,
               "sklearn_version": sk_version, "sklearn_dtype": a.sklearn_dtype, "numpy_blas": runtime_blas,
+              "numpy_openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores", "load_average_end": os.getloadavg()[0],
               "gemm": runs[0]["gemm"], "seconds_per_epoch": spe, "speedup": spe["sklearn"] / spe["spinlab"],
               "runs": runs, "ais": {"chains": a.ais_chains, "betas": a.ais_betas}}

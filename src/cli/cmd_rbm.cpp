@@ -268,6 +268,7 @@ int run_train(const TrainFlags& f) {
     j["seed"] = o.seed;
     j["threads"] = o.threads;
     j["gemm"] = rbm_detail::gemm_backend_name(rbm_detail::effective_gemm_backend());
+    if (rbm_detail::effective_gemm_backend() == rbm_detail::GemmBackend::OpenBlas) j["blas"] = rbm_detail::blas_description();
     j["model"] = f.model;
     j["epochs"] = epochs;
     j["seconds_per_epoch"] = o.epochs > 0 ? total / o.epochs : 0.0;

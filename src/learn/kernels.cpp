@@ -4,6 +4,8 @@
 
 #include <cblas.h>
 #include <cpuid.h>
+#include <cstdlib>
+#include <cstring>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -46,7 +48,56 @@ bool detect_amx() {
   return syscall(SYS_arch_prctl, 0x1023, 18) == 0;
 }
 
+// OpenBLAS 0.3.21 (Debian 12) picks its kernels by CPU model and falls back to the SSE3 "Prescott"
+// kernels on models it does not know (Emerald Rapids, family 6 model 207, among them): sgemm then
+// runs ~5x slower than with its AVX-512 kernels. Where the user set no OPENBLAS_CORETYPE and the
+// CPU has the instructions, re-run OpenBLAS's kernel choice (gotoblas_dynamic_init, exported by
+// its DYNAMIC_ARCH builds) with the newest kernel set the CPU supports. Nothing is in flight: this
+// runs once, before our first BLAS call.
+extern "C" {
+char* openblas_get_corename(void);
+void gotoblas_dynamic_init(void) __attribute__((weak));
+void gotoblas_dynamic_quit(void) __attribute__((weak));
+}
+
+const char* better_openblas_core() {
+  static const char* const kGeneric[] = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai",
+                                         "Coppermine", "Northwood", "Banias"};
+  const char* current = openblas_get_corename();
+  bool generic = false;
+  for (const char* g : kGeneric) generic = generic || (current && std::strcmp(current, g) == 0);
+  if (!generic) return nullptr;
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+                      __builtin_cpu_supports("avx512cd");
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  const bool bf16 = __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 5));
+  if (avx512) return bf16 ? "Cooperlake" : "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  return nullptr;
+}
+
+void tune_openblas_core() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (std::getenv("OPENBLAS_CORETYPE") || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return;
+    const char* core = better_openblas_core();
+    if (!core) return;
+    setenv("OPENBLAS_CORETYPE", core, 1);
+    gotoblas_dynamic_quit();
+    gotoblas_dynamic_init();
+    unsetenv("OPENBLAS_CORETYPE");  // not inherited by anything we start
+  });
+}
+
 }  // namespace
+
+std::string openblas_core() {
+  tune_openblas_core();
+  const char* name = openblas_get_corename();
+  return name ? name : "unknown";
+}
 
 bool amx_available() {
   static const bool ok = detect_amx();
@@ -72,11 +123,12 @@ void run_on_gemm_team(int parts, const std::function<void(int t, int nt)>& body)
 void set_gemm_threads(int threads) {
   threads = std::max(1, threads);
   g_threads = threads;
+  tune_openblas_core();
   openblas_set_num_threads(1);
   std::lock_guard<std::mutex> lock(g_team_mu);
   if (threads > 1 && (!g_team || g_team->size() != threads)) g_team = std::make_unique<ThreadTeam>(threads);
 }
-std::string blas_description() { return std::string("OpenBLAS ") + openblas_get_config(); }
+std::string blas_description() { return std::string(openblas_get_config()) + ", kernels " + openblas_core(); }
 
 void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, int lda, const float* B, int ldb,
            float beta, float* C, int ldc) {

@@ -31,7 +31,11 @@ const char* gemm_backend_name(GemmBackend b);
 bool amx_available();
 /// Threads for OpenBLAS and for our blocked kernel.
 void set_gemm_threads(int threads);
-/// "OpenBLAS <config>" for reports.
+/// The OpenBLAS kernel set in use ("SkylakeX", ...). Where OpenBLAS fell back to its generic
+/// kernels on a CPU it does not know and OPENBLAS_CORETYPE is unset, the first call (or the first
+/// set_gemm_threads) switches it to the newest set the CPU supports.
+std::string openblas_core();
+/// "OpenBLAS <version> <config>, kernels <core>" for reports.
 std::string blas_description();
 
 /// C = alpha op(A) op(B) + beta C, row-major, op = transpose when ta / tb. op(A) is m x k,

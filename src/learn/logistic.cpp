@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "learn/kernels.hpp"
 
 namespace spinlab {
 namespace {
@@ -87,6 +88,7 @@ LogisticModel fit_logistic(const float* X, int64_t n, int32_t d, const int32_t* 
   for (int64_t r = 0; r < n; ++r)
     if (y[r] < 0 || y[r] >= K) throw InputError("logistic regression: label " + std::to_string(y[r]) + " of row " +
                                                std::to_string(r) + " outside 0.." + std::to_string(K - 1));
+  rbm_detail::openblas_core();  // OpenBLAS on its best kernels for this CPU
   openblas_set_num_threads(1);  // the same summation order on every run
   LogisticModel m;
   m.d = d;
