@@ -214,6 +214,17 @@ TEST(Rbm, BlockedGemmMatchesOpenBlas) {
   }
 }
 
+// OpenBLAS 0.3.21 falls back to its SSE3 kernels on CPUs it does not know; ours must not stay there
+// where the CPU has AVX2 (the sgemm above is then checked on the kernels it switched to).
+TEST(Rbm, OpenBlasRunsVectorKernelsWhereTheCpuHasThem) {
+  if (std::getenv("OPENBLAS_CORETYPE")) GTEST_SKIP() << "OPENBLAS_CORETYPE set by the user";
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) GTEST_SKIP() << "no AVX2";
+  const std::string core = rbm_detail::openblas_core();
+  for (const char* generic : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom"}) EXPECT_NE(core, generic);
+  EXPECT_NE(rbm_detail::blas_description().find(core), std::string::npos);
+}
+
 TEST(Rbm, AisAgreesWithExactLogZOn20Hidden) {
   // A 64 x 20 RBM trained briefly on binarised digits (so the weights have structure), then AIS
   // with a fixed seed: |AIS - exact| < 3 AIS errors.

@@ -141,6 +141,7 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* A, i
     sgemm_amx(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, backend == GemmBackend::Amx);
     return;
   }
+  tune_openblas_core();
   auto slice = [&](int m0, int m1) {
     if (m1 <= m0) return;
     const float* a = ta ? A + m0 : A + static_cast<size_t>(m0) * lda;
