@@ -407,6 +407,32 @@ TEST(HopfieldRecall, ProjectionRuleRecallsCorrelatedPatternsHebbDoesNot) {
   EXPECT_THROW(hopfield_recall(p, o), InputError);
 }
 
+// Thresholds enter the T = 0 dynamics as s_i = sign(h_i - theta_i): one larger than any field
+// sends every neuron to -1, one below any field to +1, and per-neuron thresholds act per neuron.
+TEST(HopfieldRecall, ThresholdsDecideTheFixedPoint) {
+  const Patterns p = random_patterns(100, 5, 0.0, 7, 0);
+  RecallOptions o;
+  o.rules = {StorageRule::Hebb};
+  o.noise = 0.1;
+  const RecallResult free_run = hopfield_recall(p, o);
+  EXPECT_EQ(free_run.rules[0].exact_fraction, 1.0);  // alpha = 0.05, no threshold: every cue recalled
+  o.theta = {1e3};
+  const RecallResult down = hopfield_recall(p, o);
+  for (Spin x : down.rules[0].recalled) ASSERT_EQ(x, -1);
+  o.theta = {-1e3};
+  const RecallResult up = hopfield_recall(p, o);
+  for (Spin x : up.rules[0].recalled) ASSERT_EQ(x, 1);
+  o.theta.assign(100, 0.0);
+  for (int i = 0; i < 50; ++i) o.theta[i] = 1e3;  // first half pinned to -1, the rest free
+  const RecallResult half = hopfield_recall(p, o);
+  for (int32_t mu = 0; mu < p.p; ++mu)
+    for (int i = 0; i < 50; ++i) ASSERT_EQ(half.rules[0].recalled[mu * 100 + i], -1);
+  o.theta = {1.0, 2.0};
+  EXPECT_THROW(hopfield_recall(p, o), InputError);
+  o.theta = {NAN};
+  EXPECT_THROW(hopfield_recall(p, o), InputError);
+}
+
 TEST(HopfieldCapacity, CrossingAndFitHelpers) {
   EXPECT_DOUBLE_EQ(crossing_down({0.1, 0.2, 0.3}, {1.0, 0.8, 0.2}, 0.5), 0.25);
   EXPECT_TRUE(std::isnan(crossing_down({0.1, 0.2}, {1.0, 0.9}, 0.5)));

@@ -327,6 +327,7 @@ struct RecallFlags {
   std::string images, rules = "hebb,storkey,pinv", png;
   int count = 10, show = 0;
   double noise = 0.2, binarize_at = 0.5, threshold = 0.9;
+  std::string theta;
   int64_t max_sweeps = 1000;
   uint64_t seed = 1;
   bool json = false;
@@ -343,6 +344,17 @@ int run_recall(const RecallFlags& f) {
   o.threshold = f.threshold;
   o.max_sweeps = f.max_sweeps;
   o.seed = f.seed;
+  if (!f.theta.empty()) {
+    // A number, or a CSV/text file of one threshold per neuron (in any row layout, # comments).
+    std::error_code tec;
+    if (std::filesystem::is_regular_file(f.theta, tec)) {
+      const Dataset t = read_csv_rows(f.theta);
+      o.theta.assign(t.x.begin(), t.x.end());
+      if (o.theta.empty()) throw InputError("--theta " + f.theta + ": no numbers");
+    } else {
+      o.theta = {parse_number(f.theta, "--theta")};
+    }
+  }
   if (!f.png.empty()) check_writable(f.png);
   // digits | fashion-mnist | a directory of Fashion-MNIST-style IDX files | a CSV/.npy file.
   std::error_code ec;
@@ -397,6 +409,7 @@ int run_recall(const RecallFlags& f) {
     j["alpha"] = alpha;
     j["noise"] = f.noise;
     j["binarize"] = f.binarize_at;
+    j["theta"] = o.theta;
     j["seed"] = f.seed;
     j["rows"] = pick;
     j["rules"] = nlohmann::json::array();
@@ -477,6 +490,7 @@ void register_hopfield(CLI::App& app, Action& run) {
     cmd->add_option("--rule", f->rules, "storage rules, comma-separated: hebb, storkey, pinv")->capture_default_str();
     cmd->add_option("--binarize", f->binarize_at, "pixel / full intensity >= this is +1")->capture_default_str();
     cmd->add_option("--threshold", f->threshold, "recall counts as retrieved when m >= this")->capture_default_str();
+    cmd->add_option("--theta", f->theta, "neuron thresholds: one number for every neuron, or a file of N numbers (s_i = sign(h_i - theta_i))");
     cmd->add_option("--max-sweeps", f->max_sweeps, "sweep limit of one relaxation")->capture_default_str();
     cmd->add_option("--show", f->show, "patterns drawn in the PNG (default min(count, 12))");
     cmd->add_option("--seed", f->seed, "random seed")->check(seed_validator())->capture_default_str();

@@ -124,23 +124,6 @@ Patterns random_patterns(int32_t n, int32_t p, double bias, uint64_t seed, uint6
   return out;
 }
 
-Patterns patterns_from_rows(const std::vector<std::vector<Spin>>& rows, const std::string& source) {
-  if (rows.empty()) throw InputError(source + ": no patterns");
-  Patterns out;
-  out.n = static_cast<int32_t>(rows[0].size());
-  out.p = static_cast<int32_t>(rows.size());
-  if (out.n < 1) throw InputError(source + ": empty pattern");
-  for (size_t k = 0; k < rows.size(); ++k) {
-    if (rows[k].size() != rows[0].size())
-      throw InputError(source + ": pattern " + std::to_string(k) + " has " + std::to_string(rows[k].size()) +
-                       " neurons, pattern 0 has " + std::to_string(rows[0].size()));
-    for (Spin x : rows[k])
-      if (x != 1 && x != -1) throw InputError(source + ": pattern " + std::to_string(k) + " holds a value other than +-1");
-    out.xi.insert(out.xi.end(), rows[k].begin(), rows[k].end());
-  }
-  return out;
-}
-
 StorageRule parse_storage_rule(const std::string& name) {
   if (name == "hebb") return StorageRule::Hebb;
   if (name == "storkey") return StorageRule::Storkey;

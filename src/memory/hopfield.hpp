@@ -34,9 +34,6 @@ struct Patterns {
 /// of a larger P (the capacity scans add patterns instead of redrawing them).
 Patterns random_patterns(int32_t n, int32_t p, double bias, uint64_t seed, uint64_t stream);
 
-/// Builds patterns from rows of +-1 (InputError naming `source` for a ragged or non-+-1 input).
-Patterns patterns_from_rows(const std::vector<std::vector<Spin>>& rows, const std::string& source);
-
 /// Storage rules. All keep J symmetric with a zero diagonal.
 /// - Hebb (Hopfield 1982): J_ij = (1/N) sum_mu xi_i^mu xi_j^mu, i != j. Stored exactly: w = N J
 ///   holds integers, so fields and energies are exact and ties are real ties.

@@ -1,6 +1,9 @@
 // Cue -> recalled state for each stored pattern and each storage rule.
 #include "memory/recall.hpp"
 
+#include <cmath>
+#include <string>
+
 #include "core/error.hpp"
 
 namespace spinlab {
@@ -11,6 +14,11 @@ RecallResult hopfield_recall(const Patterns& pats, const RecallOptions& o) {
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) throw InputError("--threshold must lie in (0, 1]");
   if (o.rules.empty()) throw InputError("--rule: give at least one rule");
   const size_t n = static_cast<size_t>(pats.n);
+  if (o.theta.size() > 1 && o.theta.size() != n)
+    throw InputError("--theta: " + std::to_string(o.theta.size()) + " thresholds for " + std::to_string(n) + " neurons");
+  for (double t : o.theta)
+    if (!std::isfinite(t)) throw InputError("--theta: thresholds must be finite");
+  const std::vector<double> theta = o.theta.size() == 1 ? std::vector<double>(n, o.theta[0]) : o.theta;
   RecallResult r;
   r.cues = pats.xi;
   for (int32_t mu = 0; mu < pats.p; ++mu) {
@@ -20,6 +28,7 @@ RecallResult hopfield_recall(const Patterns& pats, const RecallOptions& o) {
   for (StorageRule rule : o.rules) {
     HopfieldNetwork net(pats.n, rule);
     net.store(pats);
+    if (!theta.empty()) net.set_thresholds(theta);
     RecallRule rr;
     rr.rule = rule;
     rr.recalled = r.cues;

@@ -16,6 +16,10 @@ struct RecallOptions {
   double threshold = 0.9;      // "retrieved": final overlap >= threshold
   int64_t max_sweeps = 1000;
   uint64_t seed = 1;
+  // Neuron thresholds theta_i: s_i = sign(h_i - theta_i), E = -1/2 s.W.s + theta.s. Empty: all 0;
+  // one value: the same for every neuron; else one per neuron. Biased patterns (images with a mean
+  // activity a) need theta ~ a to keep Hebb off the mean state (Amit, Gutfreund & Sompolinsky 1987).
+  std::vector<double> theta;
 };
 
 struct RecallRule {

@@ -85,4 +85,15 @@ expect_error "--count" hopfield recall --images "$tmp/img.csv" --count 0
 expect_error "--noise" hopfield recall --images "$tmp/img.csv" --noise 1.5
 expect_error "--rule" hopfield recall --images "$tmp/img.csv" --rule hebb,oja
 expect_error "nope.csv" hopfield recall --images "$tmp/nope.csv"
+expect_error "--theta" hopfield recall --images "$tmp/img.csv" --theta nan
+printf '0.1 0.2 0.3\n' >"$tmp/theta3.txt"
+expect_error "--theta: 3 thresholds for 100 neurons" hopfield recall --images "$tmp/img.csv" --theta "$tmp/theta3.txt"
+# a threshold above every field: every recalled state is all -1 (m = -mean pattern, never retrieved)
+"$bin" hopfield recall --images "$tmp/img.csv" --count 10 --rule pinv --theta 1e6 --json >"$tmp/rt.json" || { echo "FAIL: recall --theta"; fail=1; }
+/usr/bin/python3 - "$tmp/rt.json" <<'PY' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["theta"] == [1e6] and d["rules"][0]["retrieved_fraction"] == 0.0, d["rules"][0]
+print("hopfield recall --theta ok")
+PY
 exit $fail
