@@ -1,28 +1,18 @@
-// Softmax regression: objective and gradient by dgemm over row chunks, L-BFGS two-loop recursion,
-// Armijo backtracking.
+// Softmax regression: objective and gradient by dgemm over row chunks, minimised by L-BFGS
+// (learn/lbfgs.hpp).
 #include "learn/logistic.hpp"
 
 #include <cblas.h>
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <string>
 
 #include "core/error.hpp"
 #include "learn/kernels.hpp"
+#include "learn/lbfgs.hpp"
 
 namespace spinlab {
-namespace {
-
-double dot(const std::vector<double>& a, const std::vector<double>& b) {
-  double s = 0;
-  for (size_t k = 0; k < a.size(); ++k) s += a[k] * b[k];
-  return s;
-}
-
-}  // namespace
-
 double logistic_objective(const std::vector<double>& theta, const float* X, int64_t n, int32_t d, const int32_t* y,
                           int32_t K, double l2, std::vector<double>* grad) {
   const double* W = theta.data();
@@ -114,73 +104,18 @@ LogisticModel fit_logistic(const float* X, int64_t n, int32_t d, const int32_t* 
   for (int64_t r = 0; r < n; ++r)
     for (int32_t i = 0; i < d; ++i) Xs[r * d + i] = static_cast<float>((X[r * d + i] - m.mean[i]) * m.inv_sd[i]);
 
-  // L-BFGS (Nocedal & Wright alg. 7.4) from theta = 0.
+  // L-BFGS from theta = 0.
   const size_t P = static_cast<size_t>(K) * d + K;
-  std::vector<double> theta(P, 0.0), g, g_new, dir(P), th_new(P);
-  double f = logistic_objective(theta, Xs.data(), n, d, y, K, o.l2, &g);
-  std::deque<std::vector<double>> S, Y;
-  std::deque<double> rho;
-  auto inf_norm = [](const std::vector<double>& v) {
-    double a = 0;
-    for (double x : v) a = std::max(a, std::fabs(x));
-    return a;
-  };
-  int it = 0;
-  for (; it < o.max_iterations && inf_norm(g) >= o.tolerance; ++it) {
-    // Two-loop recursion: dir = -H g.
-    dir = g;
-    std::vector<double> alpha(S.size());
-    for (size_t k = S.size(); k-- > 0;) {
-      alpha[k] = rho[k] * dot(S[k], dir);
-      for (size_t q = 0; q < P; ++q) dir[q] -= alpha[k] * Y[k][q];
-    }
-    const double gamma = S.empty() ? 1.0 / std::max(1.0, std::sqrt(dot(g, g))) : dot(S.back(), Y.back()) / dot(Y.back(), Y.back());
-    for (double& x : dir) x *= gamma;
-    for (size_t k = 0; k < S.size(); ++k) {
-      const double beta = rho[k] * dot(Y[k], dir);
-      for (size_t q = 0; q < P; ++q) dir[q] += (alpha[k] - beta) * S[k][q];
-    }
-    for (double& x : dir) x = -x;
-    double slope = dot(g, dir);
-    if (!(slope < 0)) {  // not a descent direction (rounding): restart with steepest descent
-      S.clear(), Y.clear(), rho.clear();
-      for (size_t q = 0; q < P; ++q) dir[q] = -g[q] / std::max(1.0, std::sqrt(dot(g, g)));
-      slope = dot(g, dir);
-    }
-    // Backtracking line search with the Armijo condition f(x + t d) <= f(x) + 1e-4 t g.d.
-    double t = 1.0, f_new = f;
-    bool accepted = false;
-    for (int ls = 0; ls < 40; ++ls, t *= 0.5) {
-      for (size_t q = 0; q < P; ++q) th_new[q] = theta[q] + t * dir[q];
-      f_new = logistic_objective(th_new, Xs.data(), n, d, y, K, o.l2, &g_new);
-      if (f_new <= f + 1e-4 * t * slope) {
-        accepted = true;
-        break;
-      }
-    }
-    if (!accepted) break;  // no decrease representable: at the optimum to rounding
-    std::vector<double> s(P), yv(P);
-    for (size_t q = 0; q < P; ++q) s[q] = th_new[q] - theta[q], yv[q] = g_new[q] - g[q];
-    const double sy = dot(s, yv);
-    if (sy > 1e-12 * std::sqrt(dot(s, s) * dot(yv, yv))) {  // keep only pairs with positive curvature
-      S.push_back(std::move(s)), Y.push_back(std::move(yv)), rho.push_back(1.0 / sy);
-      if (static_cast<int32_t>(S.size()) > o.memory) S.pop_front(), Y.pop_front(), rho.pop_front();
-    }
-    const double df = f - f_new;
-    theta.swap(th_new);
-    g.swap(g_new);
-    f = f_new;
-    if (df <= 1e-13 * std::max(1.0, std::fabs(f))) {
-      ++it;
-      break;
-    }
-  }
+  const LbfgsResult fit = minimize_lbfgs(
+      [&](const std::vector<double>& th, std::vector<double>* g) { return logistic_objective(th, Xs.data(), n, d, y, K, o.l2, g); },
+      std::vector<double>(P, 0.0), LbfgsOptions{o.max_iterations, o.tolerance, o.memory});
+  const std::vector<double>& theta = fit.x;
   m.W.assign(theta.begin(), theta.begin() + static_cast<size_t>(K) * d);
   m.b.assign(theta.begin() + static_cast<size_t>(K) * d, theta.end());
-  m.iterations = it;
-  m.objective = f;
-  m.gradient_norm = inf_norm(g);
-  m.converged = m.gradient_norm < o.tolerance;
+  m.iterations = fit.iterations;
+  m.objective = fit.f;
+  m.gradient_norm = fit.gradient_norm;
+  m.converged = fit.converged;
   return m;
 }
 
