@@ -14,7 +14,7 @@
 namespace spinlab {
 namespace {
 
-double normal(Rng& rng) {
+double normal53(Rng& rng) {
   const double u1 = 1.0 - rng.uniform53(), u2 = rng.uniform53();
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
@@ -26,7 +26,7 @@ std::vector<double> ar1_series(size_t n, double phi0, double phi1, uint64_t seed
   double v = 0.0;
   for (size_t t = 0; t < n; ++t) {
     const double phi = phi0 + (phi1 - phi0) * static_cast<double>(t) / static_cast<double>(n - 1);
-    v = phi * v + normal(rng);
+    v = phi * v + normal53(rng);
     x[t] = v;
   }
   return x;
@@ -41,7 +41,7 @@ TEST(EarlyWarning, RollingIndicatorsEqualDirectWindowFormulas) {
   Rng rng(5, 0);
   const size_t n = 700, w = 97;
   std::vector<double> x(n);
-  for (size_t t = 0; t < n; ++t) x[t] = 1000.0 + 0.05 * static_cast<double>(t) + normal(rng) * (1.0 + 0.002 * t);
+  for (size_t t = 0; t < n; ++t) x[t] = 1000.0 + 0.05 * static_cast<double>(t) + normal53(rng) * (1.0 + 0.002 * t);
   const auto r = rolling_indicators(x, w);
   for (size_t t = 0; t < n; ++t) {
     if (t + 1 < w) {
@@ -155,7 +155,7 @@ TEST(EarlyWarning, Detrending) {
   Rng rng(3, 0);
   const size_t n = 3000;
   std::vector<double> x(n);
-  for (size_t t = 0; t < n; ++t) x[t] = std::sin(0.01 * static_cast<double>(t)) + normal(rng);
+  for (size_t t = 0; t < n; ++t) x[t] = std::sin(0.01 * static_cast<double>(t)) + normal53(rng);
   for (double bw : {0.3, 0.9}) {
     const double sigma = bw * n;
     const auto radius = static_cast<int64_t>(4.0 * sigma + 0.5);

@@ -35,11 +35,6 @@ bool crossing_of(const std::vector<double>& beta, const std::vector<double>& d, 
   return found;
 }
 
-double gaussian(Rng& rng) {  // Box-Muller
-  double u1 = rng.uniform(), u2 = rng.uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-}
-
 }  // namespace
 
 std::vector<double> default_demo_betas() {
@@ -79,7 +74,7 @@ BinderCrossing binder_crossing(const SimulationResult& a, const SimulationResult
   const int reps = 2000;
   std::vector<double> dd(n), found;
   for (int r = 0; r < reps; ++r) {
-    for (size_t k = 0; k < n; ++k) dd[k] = (ub[k] + eb[k] * gaussian(rng)) - (ua[k] + ea[k] * gaussian(rng));
+    for (size_t k = 0; k < n; ++k) dd[k] = (ub[k] + eb[k] * normal(rng)) - (ua[k] + ea[k] * normal(rng));
     double y = 0.0;
     if (crossing_of(beta, dd, &y, k0 > 2 ? k0 - 2 : 1, k0 + 2)) found.push_back(y);
   }

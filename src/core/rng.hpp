@@ -10,6 +10,7 @@
 
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 
 namespace spinlab {
@@ -95,5 +96,12 @@ inline uint64_t acceptance_threshold(double p) {
   return static_cast<uint64_t>(p * 0x1.0p32);
 }
 inline bool accept_u32(uint32_t u, uint64_t threshold) { return u < threshold; }
+
+/// A standard normal deviate by Box-Muller from two uniforms in (0, 1) (the cosine branch; one
+/// deviate per two words).
+inline double normal(Rng& r) {
+  const double u1 = r.uniform(), u2 = r.uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
 
 }  // namespace spinlab

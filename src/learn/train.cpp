@@ -17,12 +17,6 @@ namespace {
 
 using namespace rbm_detail;
 
-// Box-Muller normal from two uniforms of r.
-double normal(Rng& r) {
-  const double u1 = r.uniform(), u2 = r.uniform();
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
-
 // The data rows idx[0..rows) as unit values, into V (rows x nv).
 void gather(const Dataset& d, RbmUnits u, const int64_t* idx, int64_t rows, float* V) {
   for (int64_t r = 0; r < rows; ++r) {

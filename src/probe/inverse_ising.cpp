@@ -336,19 +336,36 @@ DenseFit fit_exact_ml(std::span<const double> mean, std::span<const double> corr
   r.samples = samples;
   std::vector<double> L;
   bool converged = false;
-  for (int it = 0; it < 200 && !converged; ++it) {
-    // Model moments and covariance by enumeration (weights relative to the largest).
-    std::vector<double> logw(size_t{1} << n);
+  // log Z(theta) by enumeration (relative to the largest weight), and the penalised mean
+  // log-likelihood theta.target - log Z - (l2/2)|K|^2 that the Newton steps must increase.
+  std::vector<double> logw(size_t{1} << n);
+  auto log_partition = [&](const std::vector<double>& th, double* lmax_out) {
     double lmax = -INFINITY;
     for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) {
       double e = 0.0;
       int q = n;
-      for (int i = 0; i < n; ++i) e += theta[i] * ((c >> i) & 1 ? 1.0 : -1.0);
+      for (int i = 0; i < n; ++i) e += th[i] * ((c >> i) & 1 ? 1.0 : -1.0);
       for (int i = 0; i < n; ++i)
-        for (int j = i + 1; j < n; ++j) e += theta[q++] * (((c >> i) ^ (c >> j)) & 1 ? -1.0 : 1.0);
+        for (int j = i + 1; j < n; ++j) e += th[q++] * (((c >> i) ^ (c >> j)) & 1 ? -1.0 : 1.0);
       logw[c] = e;
       lmax = std::max(lmax, e);
     }
+    double Z = 0.0;
+    for (uint64_t c = 0; c < (uint64_t{1} << n); ++c) Z += std::exp(logw[c] - lmax);
+    if (lmax_out) *lmax_out = lmax;
+    return lmax + std::log(Z);
+  };
+  auto objective = [&](const std::vector<double>& th, double log_z) {
+    double f = -log_z;
+    for (int a = 0; a < P; ++a) f += th[a] * target[a] - (a >= n ? 0.5 * l2 * th[a] * th[a] : 0.0);
+    return f;
+  };
+  std::vector<double> trial(P);
+  for (int it = 0; it < 200 && !converged; ++it) {
+    // Model moments and covariance by enumeration (weights relative to the largest).
+    double lmax = 0.0;
+    const double log_z = log_partition(theta, &lmax);
+    const double f_now = objective(theta, log_z);
     double Z = 0.0;
     std::fill(model.begin(), model.end(), 0.0);
     std::fill(H.begin(), H.end(), 0.0);
@@ -373,19 +390,34 @@ DenseFit fit_exact_ml(std::span<const double> mean, std::span<const double> corr
         H[static_cast<size_t>(a) * P + b] = H[static_cast<size_t>(b) * P + a] = cov;
       }
     for (int a = n; a < P; ++a) H[static_cast<size_t>(a) * P + a] += l2;
+    std::vector<double> grad(P);
     for (int a = 0; a < P; ++a) {
-      step[a] = target[a] - model[a] - (a >= n ? l2 * theta[a] : 0.0);
+      grad[a] = step[a] = target[a] - model[a] - (a >= n ? l2 * theta[a] : 0.0);
       H[static_cast<size_t>(a) * P + a] += 1e-14;
     }
     L = H;
     if (!cholesky(L, P)) break;
     cholesky_solve(L, P, step);
-    double norm = 0.0;
-    for (int a = 0; a < P; ++a) {
-      theta[a] += std::clamp(step[a], -1.0, 1.0);
-      norm = std::max(norm, std::fabs(step[a]));
-    }
+    double norm = 0.0, slope = 0.0;
+    for (int a = 0; a < P; ++a) norm = std::max(norm, std::fabs(step[a])), slope += grad[a] * step[a];
     converged = norm < 1e-12;
+    if (converged) break;
+    // Damped Newton: the full step overshoots for strong couplings (from theta = 0 every coupling
+    // moves at once and the model orders), so scale it to at most 1 per parameter and halve it
+    // until the concave objective rises by the Armijo fraction (Nocedal & Wright, alg. 3.1).
+    double t = norm > 1.0 ? 1.0 / norm : 1.0;
+    bool accepted = false;
+    for (int ls = 0; ls < 60 && !accepted; ++ls, t *= 0.5) {
+      for (int a = 0; a < P; ++a) trial[a] = theta[a] + t * step[a];
+      // Steps below 1e-6 lie in Newton's quadratic region, where the rise (~ step^2) is below the
+      // rounding of log Z: those are taken whole.
+      accepted = (norm < 1e-6 && ls == 0) || objective(trial, log_partition(trial, nullptr)) >= f_now + 1e-4 * t * slope;
+      if (accepted) theta.swap(trial);
+    }
+    if (!accepted) {  // no rise representable: at the optimum to rounding
+      converged = norm < 1e-8;
+      break;
+    }
   }
   if (!converged) r.failures = 1;
   const std::vector<double> d = L.empty() ? std::vector<double>(P, INFINITY) : inverse_diagonal(L, P);

@@ -54,4 +54,42 @@ $PY -c "print(' '.join(['1'] * 41)); print(' '.join(['-1'] * 41))" >"$tmp/wider.
 expect_error "N <= 40" infer --samples "$tmp/wider.txt" --method mcmc
 expect_error "--chains" infer --samples "$tmp/samples.txt" --method mcmc --chains 0
 expect_error "--l2" infer --samples "$tmp/samples.txt" --l2=-1
+expect_error "--hidden" infer --samples "$tmp/samples.txt" --hidden 1 --method pl
+expect_error "--hidden must be" infer --samples "$tmp/samples.txt" --hidden -1 --method exact
+expect_error "> 20" infer --samples "$tmp/samples.txt" --hidden 15 --method exact
+expect_error "--restarts" infer --samples "$tmp/samples.txt" --hidden 1 --method exact --restarts 0
+
+# A hidden unit behind 5 visible spins (a star, coupling 0.9): 4000 exact samples. One hidden unit
+# must fit them better than the fully visible machine, by more than the errors.
+$PY - "$tmp/star.txt" <<'PYEOF'
+import math, random, sys
+random.seed(3)
+n, k = 5, 0.9
+confs = [[1 if (c >> i) & 1 else -1 for i in range(n)] for c in range(1 << n)]
+w = [2 * math.cosh(k * sum(v)) for v in confs]
+with open(sys.argv[1], "w") as f:
+    for v in random.choices(confs, w, k=4000):
+        f.write(" ".join(map(str, v)) + "\n")
+PYEOF
+"$bin" infer --samples "$tmp/star.txt" --method exact --hidden 1 --json >"$tmp/hid.json" 2>/dev/null || { echo "FAIL: infer --hidden"; fail=1; }
+$PY - "$tmp/hid.json" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["method"] == "exact-hidden" and d["hidden"] == 1 and d["n"] == 5 and len(d["fields"]) == 6
+assert len(d["couplings"]) == 15 and d["restarts_at_best"] >= 1
+ll, fv = d["log_likelihood"], d["log_likelihood_fully_visible"]
+assert ll["mean"] >= fv["mean"] and ll["error"] > 0, (ll, fv)
+print("infer --hidden ok:", ll["mean"], "vs fully visible", fv["mean"])
+PYEOF
+# In the true family (no visible-visible couplings) the star's couplings come back.
+"$bin" infer --samples "$tmp/star.txt" --method exact --hidden 1 --no-visible-couplings --json >"$tmp/hid2.json" 2>/dev/null \
+  || { echo "FAIL: infer --hidden --no-visible-couplings"; fail=1; }
+$PY - "$tmp/hid2.json" <<'PYEOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["couplings"]) == 5 and d["restarts_at_best"] == d["restarts"], d
+ks = [abs(c["K"]) for c in d["couplings"]]
+assert all(abs(k - 0.9) < 0.1 for k in ks), ks
+print("star couplings", [round(k, 3) for k in ks])
+PYEOF
 exit $fail
