@@ -49,7 +49,7 @@ std::string write_text(const std::string& name, const std::string& text) {
 // ../shared (next to the repository) unless SPINLAB_SHARED says otherwise.
 fs::path shared_dir() {
   if (const char* env = std::getenv("SPINLAB_SHARED")) return env;
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared";
+  return fs::path(SPINLAB_SOURCE_DIR).parent_path() / "shared";  // ../shared beside the checkout
 }
 
 std::vector<uint8_t> bits_of(std::span<const Spin> s) {
