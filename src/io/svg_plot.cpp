@@ -308,11 +308,16 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
     const double line_h = 15.0;
     Box box{0, 0, std::min(label_w + 40.0, ax.w - 16.0),
             static_cast<double>(entries.size()) * line_h + 8.0};
-    const std::array<std::array<double, 2>, 4> corners = {{
+    // The four corners first, then the middles of the two sides (curves that run along the top
+    // and the bottom, such as fractions switching from 0 to 1, leave those free).
+    const double middle = ax.y0 + 0.5 * (ax.h - box.h);
+    const std::array<std::array<double, 2>, 6> corners = {{
         {right - 8 - box.w, ax.y0 + 8},                 // top right
         {ax.x0 + 8, ax.y0 + 8},                         // top left
         {right - 8 - box.w, bottom - 8 - box.h},        // bottom right
         {ax.x0 + 8, bottom - 8 - box.h},                // bottom left
+        {right - 8 - box.w, middle},                    // middle right
+        {ax.x0 + 8, middle},                            // middle left
     }};
     std::size_t best = 0, best_hits = static_cast<std::size_t>(-1);
     for (std::size_t c = 0; c < corners.size(); ++c) {
