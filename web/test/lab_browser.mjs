@@ -59,6 +59,16 @@ async function frameRate(page, L, seconds) {
   };
 }
 
+// Frames and sweeps per second the page receives in the current view, over `seconds`.
+async function viewRate(page, seconds) {
+  const snap = () => page.evaluate(() => ({ ...window.lab.stats, sweeps: window.lab.last.sweeps, spf: window.lab.last.sweeps_per_frame }));
+  const a = await snap();
+  await sleep(seconds * 1000);
+  const b = await snap();
+  return { sweeps_per_frame: b.spf, frames_per_s: (b.frames - a.frames) / seconds, sweeps_per_s: (b.sweeps - a.sweeps) / seconds,
+           mean_latency_ms: (b.latencySum - a.latencySum) / Math.max(1, b.latencyN - a.latencyN) };
+}
+
 let server = null, browser = null, failed = false;
 try {
   server = await startServer();
@@ -153,7 +163,8 @@ try {
       `${inf.false_positives} false, ${inf.undecided} undecided`);
   if (JSON.stringify(inf.walls) !== '["x=40,y=0:53"]' || inf.true_positives !== 53 || inf.false_positives !== 0)
     throw new Error(`the inference did not mark the true wall x=40,y=0:53 alone: ${JSON.stringify(inf.walls)}`);
-  await sleep(300);
+  const chRate = await viewRate(page, 2);
+  log(`chambers: ${chRate.frames_per_s.toFixed(1)} frames/s, ${chRate.sweeps_per_s.toFixed(0)} sweeps/s at ${chRate.sweeps_per_frame} sweeps/frame, latency ${chRate.mean_latency_ms.toFixed(1)} ms`);
   await page.screenshot({ path: `${outDir}/lab-chambers.png`, fullPage: true });
   const chCommand = await page.textContent("#ch-command");
   if (!chCommand.includes("spinlab probe --preset chambers") || !chCommand.includes("--probe 10,10,6,6") || !chCommand.includes("spinlab walls"))
@@ -184,7 +195,8 @@ try {
   log(`hysteresis at beta 0.6: ${hy.loops} loops, area ${hy.area.mean.toFixed(3)} ± ${hy.area.error.toFixed(3)}, ` +
       `coercive ${hy.coercive_up ? hy.coercive_up.mean.toFixed(3) : "?"} / ${hy.coercive_down ? hy.coercive_down.mean.toFixed(3) : "?"}`);
   if (!(hy.area.mean > 0.5 && hy.area.mean > 4 * hy.area.error)) throw new Error("the hysteresis loop did not open at beta = 0.6");
-  await sleep(300);
+  const hyRate = await viewRate(page, 2);
+  log(`hysteresis: ${hyRate.frames_per_s.toFixed(1)} frames/s (field steps/s), ${hyRate.sweeps_per_s.toFixed(0)} sweeps/s, latency ${hyRate.mean_latency_ms.toFixed(1)} ms`);
   await page.screenshot({ path: `${outDir}/lab-hysteresis.png`, fullPage: true });
   const hyCommand = await page.textContent("#hy-command");
   if (!hyCommand.includes("spinlab hysteresis --lattice square --L 64 --beta 0.600") || !hyCommand.includes("--steps 20"))
@@ -200,8 +212,8 @@ try {
   writeFileSync(`${outDir}/lab-browser.json`, JSON.stringify({
     melt_ms: melt, rates,
     chambers: { curves_sweeps: ch.sweeps, corr: ch.now, infer_ms: inferMs, inferred: inf.walls, inference_sweeps: inf.samples,
-                undecided: inf.undecided },
-    hysteresis: { L: 64, beta: 0.6, loops: hy.loops, area: hy.area, coercive_up: hy.coercive_up, coercive_down: hy.coercive_down },
+                undecided: inf.undecided, rate: chRate },
+    hysteresis: { L: 64, beta: 0.6, loops: hy.loops, area: hy.area, coercive_up: hy.coercive_up, coercive_down: hy.coercive_down, rate: hyRate },
   }, null, 2) + "\n");
   if (foreign.length) throw new Error(`the page fetched outside the server: ${foreign.join(", ")}`);
   if (pageErrors.length) throw new Error(`errors in the page: ${pageErrors.join("; ")}`);
