@@ -128,8 +128,11 @@ class Engine {
           for (int y = r[1]; y < r[3]; ++y)
             for (int x = r[0]; x < r[2]; ++x) h[static_cast<size_t>(x) + static_cast<size_t>(L_) * y] += h_;
           field_model_ = std::make_unique<IsingModel>(lattice_.to_graph(), std::move(h));
-        } else {  // a uniform field keeps the lattice (the vectorised checkerboard kernel takes it)
-          field_model_ = std::make_unique<IsingModel>(IsingModel::on_lattice(lattice_, uniform_h_));
+        } else {
+          // The uniform field as hysteresis() builds it (the lattice's graph with per-site fields),
+          // so that the loops have the same single-spin dynamics (sequential CSR sweeps) as
+          // `spinlab hysteresis`: the checkerboard order would give other loops at a finite rate.
+          field_model_ = std::make_unique<IsingModel>(model().graph(), std::vector<double>(model().size(), uniform_h_));
         }
       }
       if (!move_) {
