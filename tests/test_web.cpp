@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <functional>
 #include <thread>
 
 #include "core/error.hpp"
@@ -37,6 +38,36 @@ json next_frame(Simulation& sim, uint64_t& seq) {
   seq = f->seq;
   return json::parse(*f->json);
 }
+
+// Frames until `done` holds for one (returned) or `seconds` pass (the last frame returned).
+json frame_when(Simulation& sim, const std::function<bool(const json&)>& done, int seconds) {
+  uint64_t seq = 0;
+  json f = next_frame(sim, seq);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!done(f) && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(seconds)) f = next_frame(sim, seq);
+  return f;
+}
+
+// A lab whose frames are not paced (the tests wait for statistics, not for the clock) with one
+// simulation made from `config`.
+struct FastLab {
+  LabLimits limits = [] {
+    LabLimits l;
+    l.max_fps = 1000;
+    return l;
+  }();
+  Lab lab{limits};
+  std::string id;
+  std::shared_ptr<Simulation> sim;
+  explicit FastLab(const std::string& config) {
+    const ApiResponse r = lab.create(config);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return;
+    id = body_of(r)["id"];
+    sim = lab.find(id);
+  }
+  ~FastLab() { lab.shutdown(); }
+};
 
 }  // namespace
 
@@ -298,19 +329,13 @@ TEST(WebSimulation, ProbeFieldPullsTheRectangle) {
 // With h = 0 the probe only watches: Cov[M_rect, M] > 0 (a ferromagnet's regions move together)
 // at beta = 0.3, with an error.
 TEST(WebSimulation, ProbeCovarianceAtZeroField) {
-  LabLimits lim;
-  lim.max_fps = 1000;
-  Lab lab(lim);
-  const auto r = lab.create(R"({"L":64,"beta":0.3})");
-  const std::string id = body_of(r)["id"];
-  auto sim = lab.find(id);
-  ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":[0,0,16,16]})").status, 200);
-  uint64_t seq = 0;
-  json f = next_frame(*sim, seq);
-  const auto t0 = std::chrono::steady_clock::now();
-  while ((f["probe"].is_null() || f["probe"]["stats"].is_null() || f["probe"]["stats"]["frames"].get<int>() < 1000) &&
-         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
-    f = next_frame(*sim, seq);
+  FastLab fl(R"({"L":64,"beta":0.3})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  ASSERT_EQ(fl.lab.command(fl.id, R"({"cmd":"probe","rect":[0,0,16,16]})").status, 200);
+  const json f = frame_when(*sim, [](const json& f) {
+    return !f["probe"].is_null() && !f["probe"]["stats"].is_null() && f["probe"]["stats"]["frames"].get<int>() >= 1000;
+  }, 10);
   ASSERT_FALSE(f["probe"]["stats"].is_null());
   EXPECT_EQ(f["kernel"].get<std::string>().rfind("msc", 0), 0u);  // h = 0 stays on the packed kernel
   const double cov = f["probe"]["stats"]["cov"]["mean"], err = f["probe"]["stats"]["cov"]["error"];
@@ -318,7 +343,6 @@ TEST(WebSimulation, ProbeCovarianceAtZeroField) {
   EXPECT_GT(cov, 4 * err);
   EXPECT_LT(std::fabs(f["probe"]["stats"]["m_rect"]["mean"].get<double>()), 0.2);
   EXPECT_GT(f["probe"]["stats"]["m_rect"]["error"].get<double>(), 0.0);
-  lab.shutdown();
 }
 
 // ---- The chambers and hysteresis views ----
@@ -387,20 +411,13 @@ TEST(WebProtocol, ViewCommands) {
 // M_right) (the wall between them), with error bars that do not overlap; the curve points grow
 // log-spaced in t; the block map and the frame's walls are the preset's.
 TEST(WebSimulation, ChambersProbeCorrelatesWithItsOwnChamber) {
-  LabLimits lim;
-  lim.max_fps = 1000;
-  Lab lab(lim);
-  const auto r = lab.create(R"({"view":"chambers","sweeps_per_frame":50,"seed":5})");
-  ASSERT_EQ(r.status, 200);
-  const std::string id = body_of(r)["id"];
-  auto sim = lab.find(id);
-  ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":[10,10,16,16]})").status, 200);
-  uint64_t seq = 0;
-  json f = next_frame(*sim, seq);
-  const auto t0 = std::chrono::steady_clock::now();
-  while ((f["chambers"]["curves"].is_null() || f["chambers"]["curves"]["sweeps"].get<int>() < 3000) &&
-         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(8))
-    f = next_frame(*sim, seq);
+  FastLab fl(R"({"view":"chambers","sweeps_per_frame":50,"seed":5})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  ASSERT_EQ(fl.lab.command(fl.id, R"({"cmd":"probe","rect":[10,10,16,16]})").status, 200);
+  const json f = frame_when(*sim, [](const json& f) {
+    return !f["chambers"]["curves"].is_null() && f["chambers"]["curves"]["sweeps"].get<int>() >= 3000;
+  }, 8);
   const json& ch = f["chambers"];
   EXPECT_EQ(f["L"], 80);
   EXPECT_EQ(ch["walls_merged"], json::array({"x=40,y=0:53"}));
@@ -420,18 +437,16 @@ TEST(WebSimulation, ChambersProbeCorrelatesWithItsOwnChamber) {
   const json& b = ch["map"]["pearson"][2 * 20 + 2];
   EXPECT_GT(b[0].get<double>(), b[1].get<double>());
   EXPECT_GT(b[0].get<double>(), b[2].get<double>());
-  lab.shutdown();
 }
 
 // User walls: bonds removed, put back and reset change the frame's walls; a wall edit starts
 // the statistics again.
 TEST(WebSimulation, ChambersBondEditsRebuildTheModel) {
-  LabLimits lim;
-  lim.max_fps = 1000;
-  Lab lab(lim);
-  const auto r = lab.create(R"({"view":"chambers","seed":2})");
-  const std::string id = body_of(r)["id"];
-  auto sim = lab.find(id);
+  FastLab fl(R"({"view":"chambers","seed":2})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  Lab& lab = fl.lab;
+  const std::string& id = fl.id;
   uint64_t seq = 0;
   json f = next_frame(*sim, seq);
   while (f["chambers"]["samples"].get<int>() < 200) f = next_frame(*sim, seq);
@@ -451,7 +466,6 @@ TEST(WebSimulation, ChambersBondEditsRebuildTheModel) {
   EXPECT_LT(f["chambers"]["samples"].get<int>(), 200);
   ASSERT_EQ(lab.command(id, R"({"cmd":"bonds","reset":true})").status, 200);
   EXPECT_TRUE(walls_are(json::array({"x=40,y=0:53"}))) << f["chambers"]["walls_merged"];
-  lab.shutdown();
 }
 
 // The wall inference on the live chain's counts (fixed seed): the preset's wall, nothing else.
