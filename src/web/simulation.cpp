@@ -479,7 +479,7 @@ void Simulation::run_loop() {
       }
     }
     const bool frame_due = std::chrono::steady_clock::now() >= next_frame;
-    const bool visible = reset || c.rect || infer_now;
+    const bool visible = reset || c.rect || infer_now || c.paused.has_value();  // a frame shows the pause
     if (paused && steps == 0 && !visible && !first) continue;  // a command that changed nothing visible
     if (!paused && !frame_due && !visible && !first) continue;  // woken early by a command
 
