@@ -538,3 +538,22 @@ TEST(WebSimulation, HysteresisLoopOpensAtLowTemperature) {
   EXPECT_GT(cold["coercive_up"]["mean"].get<double>(), 0.0);
   EXPECT_LT(cold["coercive_down"]["mean"].get<double>(), 0.0);
 }
+
+// Bond edits waiting for the engine are bounded (the HTTP layer answers 429 beyond); later edits
+// of the same bond replace earlier ones, so removals and restorations stay disjoint.
+TEST(WebSimulation, PendingBondEditsAreBounded) {
+  SimConfig config;
+  config.view = "chambers";
+  config.L = 80;
+  Simulation sim(config);  // not started: nothing consumes the queue
+  SimCommand c;
+  c.remove_bonds.assign(Simulation::kMaxPendingBonds, LabBond{1, 1, 0});
+  EXPECT_TRUE(sim.post(c));
+  SimCommand one;
+  one.restore_bonds = {LabBond{2, 2, 1}};
+  EXPECT_FALSE(sim.post(one));
+  SimCommand reset;
+  reset.reset_bonds = true;
+  EXPECT_TRUE(sim.post(reset));  // a reset drops the waiting edits
+  EXPECT_TRUE(sim.post(one));
+}
