@@ -468,28 +468,39 @@ TEST(WebSimulation, ChambersBondEditsRebuildTheModel) {
   EXPECT_TRUE(walls_are(json::array({"x=40,y=0:53"}))) << f["chambers"]["walls_merged"];
 }
 
-// The wall inference on the live chain's counts (fixed seed): the preset's wall, nothing else.
-TEST(WebViews, ChambersInferenceFindsTheWall) {
-  const ChambersPreset p = chambers_preset();
-  const IsingModel model = IsingModel::on_lattice(p.lattice);
+// The wall inference on the live chain's counts (fixed seed, 6000 Wolff sweeps): the walls of
+// the sampled lattice, nothing else: the preset's, and the preset's plus one drawn by the user.
+void expect_inferred_walls(const Lattice& lattice, const json& want, int true_missing, uint64_t seed) {
+  const IsingModel model = IsingModel::on_lattice(lattice);
   ChambersStats stats(model);
-  Rng rng(11, 0);
+  Rng rng(seed, 0);
   std::vector<Spin> s = hot_state(model.size(), rng);
   auto move = make_move("wolff", model, 0.44);
   for (int t = 0; t < 200; ++t) move->sweep(s, rng);
   move->end_thermalization(s, rng);
-  EXPECT_TRUE(stats.infer(p.lattice).is_null());  // too few samples
+  EXPECT_TRUE(stats.infer(lattice).is_null());  // too few samples
   for (int t = 0; t < 6000; ++t) {
     move->sweep(s, rng);
     stats.add(model, s);
   }
-  const json inf = stats.infer(p.lattice);
+  const json inf = stats.infer(lattice);
   ASSERT_FALSE(inf.is_null());
-  EXPECT_EQ(inf["walls"], json::array({"x=40,y=0:53"}));
-  EXPECT_EQ(inf["true_positives"], 53);
+  EXPECT_EQ(inf["walls"], want);
+  EXPECT_EQ(inf["true_walls"], want);
+  EXPECT_EQ(inf["true_positives"], true_missing);
   EXPECT_EQ(inf["false_positives"], 0);
-  EXPECT_EQ(inf["missing"].size(), 53u);
+  EXPECT_EQ(inf["missing"].size(), static_cast<size_t>(true_missing));
   for (const json& m : inf["missing"]) EXPECT_GT(m[3].get<double>(), 0.5);
+}
+
+TEST(WebViews, ChambersInferenceFindsTheWall) {
+  expect_inferred_walls(chambers_preset().lattice, json::array({"x=40,y=0:53"}), 53, 11);
+}
+
+TEST(WebViews, ChambersInferenceFindsADrawnWall) {
+  Lattice lat = chambers_preset().lattice;
+  for (int x = 10; x < 30; ++x) lat.remove_bond(lat.site(x, 65), 1);  // y=66,x=10:30
+  expect_inferred_walls(lat, json::array({"x=40,y=0:53", "y=66,x=10:30"}), 73, 12);
 }
 
 // A square loop fed by hand: area and coercive fields by the trapezoids of loop_area /
