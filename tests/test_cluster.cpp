@@ -126,12 +126,18 @@ TEST(ClusterMoves, UnevenDegreesAndUniformFieldVsEnumeration) {
   e.push_back({0, 13, 0.4});
   IsingModel mixed(Graph::from_edges(14, e));
   IsingModel field = IsingModel::on_lattice(Lattice::square(4), 0.2);
+  // An open box with an internal wall from the top edge (the lab's chambers in miniature): the
+  // CSR moves take it (the lattice cluster kernels need a uniform torus).
+  Lattice box = Lattice::square(4, Boundary::Open);
+  box.add_wall(0, 2, 1, 0, 2);
+  IsingModel walled = IsingModel::on_lattice(box);
   uint64_t seed = 500;
   for (const char* algo : {"wolff", "sw", "wolff+metropolis"})
     for (double beta : {0.3, 0.7}) {
       check(open, beta, algo, by_enumeration(open, beta), ++seed, "open 4x4");
       check(mixed, beta, algo, by_enumeration(mixed, beta), ++seed, "uneven graph");
       check(field, beta, algo, by_enumeration(field, beta), ++seed, "4x4 torus h=0.2");
+      check(walled, beta, algo, by_enumeration(walled, beta), ++seed, "open 4x4 with a wall");
     }
 }
 

@@ -4,12 +4,17 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <functional>
 #include <thread>
 
 #include "core/error.hpp"
 #include "exact/oracles.hpp"
 #include "web/frame.hpp"
+#include "core/rng.hpp"
+#include "probe/site_function.hpp"
+#include "sample/move.hpp"
 #include "web/lab.hpp"
+#include "web/views.hpp"
 
 using namespace spinlab;
 using namespace spinlab::web;
@@ -33,6 +38,36 @@ json next_frame(Simulation& sim, uint64_t& seq) {
   seq = f->seq;
   return json::parse(*f->json);
 }
+
+// Frames until `done` holds for one (returned) or `seconds` pass (the last frame returned).
+json frame_when(Simulation& sim, const std::function<bool(const json&)>& done, int seconds) {
+  uint64_t seq = 0;
+  json f = next_frame(sim, seq);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (!done(f) && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(seconds)) f = next_frame(sim, seq);
+  return f;
+}
+
+// A lab whose frames are not paced (the tests wait for statistics, not for the clock) with one
+// simulation made from `config`.
+struct FastLab {
+  LabLimits limits = [] {
+    LabLimits l;
+    l.max_fps = 1000;
+    return l;
+  }();
+  Lab lab{limits};
+  std::string id;
+  std::shared_ptr<Simulation> sim;
+  explicit FastLab(const std::string& config) {
+    const ApiResponse r = lab.create(config);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return;
+    id = body_of(r)["id"];
+    sim = lab.find(id);
+  }
+  ~FastLab() { lab.shutdown(); }
+};
 
 }  // namespace
 
@@ -294,19 +329,13 @@ TEST(WebSimulation, ProbeFieldPullsTheRectangle) {
 // With h = 0 the probe only watches: Cov[M_rect, M] > 0 (a ferromagnet's regions move together)
 // at beta = 0.3, with an error.
 TEST(WebSimulation, ProbeCovarianceAtZeroField) {
-  LabLimits lim;
-  lim.max_fps = 1000;
-  Lab lab(lim);
-  const auto r = lab.create(R"({"L":64,"beta":0.3})");
-  const std::string id = body_of(r)["id"];
-  auto sim = lab.find(id);
-  ASSERT_EQ(lab.command(id, R"({"cmd":"probe","rect":[0,0,16,16]})").status, 200);
-  uint64_t seq = 0;
-  json f = next_frame(*sim, seq);
-  const auto t0 = std::chrono::steady_clock::now();
-  while ((f["probe"].is_null() || f["probe"]["stats"].is_null() || f["probe"]["stats"]["frames"].get<int>() < 1000) &&
-         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
-    f = next_frame(*sim, seq);
+  FastLab fl(R"({"L":64,"beta":0.3})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  ASSERT_EQ(fl.lab.command(fl.id, R"({"cmd":"probe","rect":[0,0,16,16]})").status, 200);
+  const json f = frame_when(*sim, [](const json& f) {
+    return !f["probe"].is_null() && !f["probe"]["stats"].is_null() && f["probe"]["stats"]["frames"].get<int>() >= 1000;
+  }, 10);
   ASSERT_FALSE(f["probe"]["stats"].is_null());
   EXPECT_EQ(f["kernel"].get<std::string>().rfind("msc", 0), 0u);  // h = 0 stays on the packed kernel
   const double cov = f["probe"]["stats"]["cov"]["mean"], err = f["probe"]["stats"]["cov"]["error"];
@@ -314,5 +343,228 @@ TEST(WebSimulation, ProbeCovarianceAtZeroField) {
   EXPECT_GT(cov, 4 * err);
   EXPECT_LT(std::fabs(f["probe"]["stats"]["m_rect"]["mean"].get<double>()), 0.2);
   EXPECT_GT(f["probe"]["stats"]["m_rect"]["error"].get<double>(), 0.0);
-  lab.shutdown();
+}
+
+// ---- The chambers and hysteresis views ----
+
+TEST(WebProtocol, ViewsCreateWithTheirDefaultsAndLimits) {
+  LabLimits lim;
+  SimConfig c = parse_sim_config(R"({"view":"chambers"})", lim);
+  EXPECT_EQ(c.view, "chambers");
+  EXPECT_EQ(c.L, 80);
+  EXPECT_EQ(c.algo, "wolff");
+  EXPECT_DOUBLE_EQ(c.beta, 0.44);
+  c = parse_sim_config(R"({"view":"hysteresis","H":2.5,"steps":20,"L":64})", lim);
+  EXPECT_EQ(c.L, 64);
+  EXPECT_EQ(c.algo, "metropolis");
+  EXPECT_EQ(c.start, "cold");
+  EXPECT_DOUBLE_EQ(c.field_max, 2.5);
+  EXPECT_EQ(c.steps, 20);
+  for (const char* bad : {R"({"view":"box"})", R"({"view":3})", R"({"view":"chambers","L":64})",
+                          R"({"view":"hysteresis","L":512})", R"({"view":"hysteresis","algo":"wolff"})",
+                          R"({"view":"hysteresis","H":0})", R"({"view":"hysteresis","H":11})",
+                          R"({"view":"hysteresis","H":"big"})", R"({"view":"hysteresis","H":NaN})",
+                          R"({"view":"hysteresis","steps":2})", R"({"view":"hysteresis","steps":401})",
+                          R"({"H":1})", R"({"view":"chambers","steps":10})"})
+    EXPECT_THROW(parse_sim_config(bad, lim), InputError) << bad;
+}
+
+TEST(WebProtocol, ViewCommands) {
+  LabLimits lim;
+  const SimConfig box = parse_sim_config(R"({"view":"chambers"})", lim);
+  const SimConfig loop = parse_sim_config(R"({"view":"hysteresis"})", lim);
+  SimCommand c = parse_command(R"({"cmd":"bonds","remove":[[3,4,0],[78,79,0]],"restore":[[0,0,1]],"reset":true})", box, lim);
+  EXPECT_TRUE(c.reset_bonds);
+  ASSERT_EQ(c.remove_bonds.size(), 2u);
+  EXPECT_EQ(c.remove_bonds[1], (LabBond{78, 79, 0}));
+  EXPECT_EQ(c.restore_bonds[0], (LabBond{0, 0, 1}));
+  c = parse_command(R"({"cmd":"infer","auto":true})", box, lim);
+  EXPECT_TRUE(c.infer);
+  EXPECT_TRUE(*c.infer_auto);
+  c = parse_command(R"({"cmd":"probe","rect":[0,0,80,10]})", box, lim);
+  EXPECT_EQ(**c.rect, (std::array<int, 4>{0, 0, 80, 10}));
+  c = parse_command(R"({"cmd":"hysteresis","H":3,"steps":12})", loop, lim);
+  EXPECT_DOUBLE_EQ(*c.field_max, 3.0);
+  EXPECT_EQ(*c.steps_per_branch, 12);
+  std::string many = R"({"cmd":"bonds","remove":[)";
+  for (int k = 0; k < 401; ++k) many += std::string(k ? "," : "") + "[1,1,0]";
+  many += "]}";
+  for (const char* bad : {R"({"cmd":"bonds"})", R"({"cmd":"bonds","remove":[[79,0,0]]})",
+                          R"({"cmd":"bonds","remove":[[0,79,1]]})", R"({"cmd":"bonds","remove":[[0,0,2]]})",
+                          R"({"cmd":"bonds","remove":[[0,0]]})", R"({"cmd":"bonds","remove":[[-1,0,0]]})",
+                          R"({"cmd":"bonds","remove":"x=40"})", R"({"cmd":"bonds","reset":1})",
+                          R"({"cmd":"bonds","remove":[[0.5,0,0]]})", R"({"cmd":"infer","auto":"yes"})",
+                          R"({"cmd":"infer","now":true})", R"({"cmd":"hysteresis","H":1})",
+                          R"({"cmd":"probe","rect":[0,0,81,10]})", R"({"cmd":"probe","rect":[0,0,8,8],"h":1})"})
+    EXPECT_THROW(parse_command(bad, box, lim), InputError) << bad;
+  EXPECT_THROW(parse_command(many, box, lim), InputError);
+  for (const char* bad : {R"({"cmd":"hysteresis"})", R"({"cmd":"hysteresis","H":-1})", R"({"cmd":"hysteresis","steps":1})",
+                          R"({"cmd":"probe","rect":[0,0,8,8]})", R"({"cmd":"set","algo":"sw"})",
+                          R"({"cmd":"bonds","reset":true})", R"({"cmd":"infer"})"})
+    EXPECT_THROW(parse_command(bad, loop, lim), InputError) << bad;
+  // The lattice view takes neither.
+  EXPECT_THROW(parse_command(R"({"cmd":"bonds","reset":true})", 256, lim), InputError);
+  EXPECT_THROW(parse_command(R"({"cmd":"infer"})", 256, lim), InputError);
+}
+
+// A probe in the left chamber at beta = 0.44: corr(M_probe, M_left) far above corr(M_probe,
+// M_right) (the wall between them), with error bars that do not overlap; the curve points grow
+// log-spaced in t; the block map and the frame's walls are the preset's.
+TEST(WebSimulation, ChambersProbeCorrelatesWithItsOwnChamber) {
+  FastLab fl(R"({"view":"chambers","sweeps_per_frame":50,"seed":5})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  ASSERT_EQ(fl.lab.command(fl.id, R"({"cmd":"probe","rect":[10,10,16,16]})").status, 200);
+  const json f = frame_when(*sim, [](const json& f) {
+    return !f["chambers"]["curves"].is_null() && f["chambers"]["curves"]["sweeps"].get<int>() >= 3000;
+  }, 8);
+  const json& ch = f["chambers"];
+  EXPECT_EQ(f["L"], 80);
+  EXPECT_EQ(ch["walls_merged"], json::array({"x=40,y=0:53"}));
+  EXPECT_EQ(ch["walls"].size(), 53u);
+  ASSERT_FALSE(ch["curves"]["now"].is_null());
+  const json& now = ch["curves"]["now"];
+  const double left = now[0]["mean"], el = now[0]["error"], right = now[1]["mean"], er = now[1]["error"];
+  EXPECT_GT(el, 0.0);
+  EXPECT_GT(er, 0.0);
+  EXPECT_GT(left - 4 * el, right + 4 * er) << "left " << left << " right " << right;
+  const json& pts = ch["curves"]["points"];
+  ASSERT_GE(pts.size(), 20u);
+  for (size_t k = 1; k < pts.size(); ++k) EXPECT_GT(pts[k][0].get<double>(), pts[k - 1][0].get<double>());
+  ASSERT_FALSE(ch["map"].is_null());
+  EXPECT_EQ(ch["map"]["pearson"].size(), 400u);
+  // Block (2, 2) holds the probe's corner: it correlates with the left chamber most.
+  const json& b = ch["map"]["pearson"][2 * 20 + 2];
+  EXPECT_GT(b[0].get<double>(), b[1].get<double>());
+  EXPECT_GT(b[0].get<double>(), b[2].get<double>());
+}
+
+// User walls: bonds removed, put back and reset change the frame's walls; a wall edit starts
+// the statistics again.
+TEST(WebSimulation, ChambersBondEditsRebuildTheModel) {
+  FastLab fl(R"({"view":"chambers","seed":2})");
+  auto& sim = fl.sim;
+  ASSERT_TRUE(sim);
+  Lab& lab = fl.lab;
+  const std::string& id = fl.id;
+  uint64_t seq = 0;
+  json f = next_frame(*sim, seq);
+  while (f["chambers"]["samples"].get<int>() < 200) f = next_frame(*sim, seq);
+  std::string remove = R"({"cmd":"bonds","remove":[)";
+  for (int x = 10; x < 30; ++x) remove += std::string(x > 10 ? "," : "") + "[" + std::to_string(x) + ",65,1]";
+  remove += "]}";
+  ASSERT_EQ(lab.command(id, remove).status, 200);
+  ASSERT_EQ(lab.command(id, R"({"cmd":"bonds","restore":[[39,0,0]]})").status, 200);
+  auto walls_are = [&](const json& want) {
+    for (int k = 0; k < 200; ++k) {
+      f = next_frame(*sim, seq);
+      if (f["chambers"]["walls_merged"] == want) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(walls_are(json::array({"x=40,y=1:53", "y=66,x=10:30"}))) << f["chambers"]["walls_merged"];
+  EXPECT_LT(f["chambers"]["samples"].get<int>(), 200);
+  ASSERT_EQ(lab.command(id, R"({"cmd":"bonds","reset":true})").status, 200);
+  EXPECT_TRUE(walls_are(json::array({"x=40,y=0:53"}))) << f["chambers"]["walls_merged"];
+}
+
+// The wall inference on the live chain's counts (fixed seed, 6000 Wolff sweeps): the walls of
+// the sampled lattice, nothing else: the preset's, and the preset's plus one drawn by the user.
+void expect_inferred_walls(const Lattice& lattice, const json& want, int true_missing, uint64_t seed) {
+  const IsingModel model = IsingModel::on_lattice(lattice);
+  ChambersStats stats(model);
+  Rng rng(seed, 0);
+  std::vector<Spin> s = hot_state(model.size(), rng);
+  auto move = make_move("wolff", model, 0.44);
+  for (int t = 0; t < 200; ++t) move->sweep(s, rng);
+  move->end_thermalization(s, rng);
+  EXPECT_TRUE(stats.infer(lattice).is_null());  // too few samples
+  for (int t = 0; t < 6000; ++t) {
+    move->sweep(s, rng);
+    stats.add(model, s);
+  }
+  const json inf = stats.infer(lattice);
+  ASSERT_FALSE(inf.is_null());
+  EXPECT_EQ(inf["walls"], want);
+  EXPECT_EQ(inf["true_walls"], want);
+  EXPECT_EQ(inf["true_positives"], true_missing);
+  EXPECT_EQ(inf["false_positives"], 0);
+  EXPECT_EQ(inf["missing"].size(), static_cast<size_t>(true_missing));
+  for (const json& m : inf["missing"]) EXPECT_GT(m[3].get<double>(), 0.5);
+}
+
+TEST(WebViews, ChambersInferenceFindsTheWall) {
+  expect_inferred_walls(chambers_preset().lattice, json::array({"x=40,y=0:53"}), 53, 11);
+}
+
+TEST(WebViews, ChambersInferenceFindsADrawnWall) {
+  Lattice lat = chambers_preset().lattice;
+  for (int x = 10; x < 30; ++x) lat.remove_bond(lat.site(x, 65), 1);  // y=66,x=10:30
+  expect_inferred_walls(lat, json::array({"x=40,y=0:53", "y=66,x=10:30"}), 73, 12);
+}
+
+// A square loop fed by hand: area and coercive fields by the trapezoids of loop_area /
+// loop_crossing (steps 5: h = -1, -0.5, 0, 0.5, 1).
+TEST(WebViews, HysteresisRunAveragesCompletedLoops) {
+  HysteresisRun run(1.0, 5);
+  EXPECT_DOUBLE_EQ(run.field(), -1.0);
+  for (int loop = 0; loop < 3; ++loop)
+    for (int k = 0; k < 10; ++k) {
+      const double h = run.field();
+      run.record(k < 5 ? (h >= 0.5 ? 1.0 : -1.0) : (h <= -0.5 ? -1.0 : 1.0));
+    }
+  const json j = run.state();
+  EXPECT_EQ(j["loops"], 3);
+  EXPECT_DOUBLE_EQ(j["area"]["mean"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j["area"]["error"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(j["coercive_up"]["mean"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(j["coercive_down"]["mean"].get<double>(), -0.25);
+  ASSERT_EQ(j["mean"].size(), 10u);
+  EXPECT_DOUBLE_EQ(j["mean"][5][0].get<double>(), 1.0);  // the return branch starts at +H
+  run.restart();
+  EXPECT_EQ(run.state()["loops"], 0);
+  EXPECT_TRUE(run.state()["area"].is_null());
+}
+
+// The live loop at beta = 0.6 (ordered) opens: its area is far above the one at beta = 0.2.
+TEST(WebSimulation, HysteresisLoopOpensAtLowTemperature) {
+  LabLimits lim;
+  lim.max_fps = 1000;
+  Lab lab(lim);
+  auto area_after_loops = [&](double beta) {
+    const auto r = lab.create(R"({"view":"hysteresis","L":64,"steps":10,"sweeps_per_frame":5,"seed":3,"beta":)" +
+                              std::to_string(beta) + "}");
+    EXPECT_EQ(r.status, 200);
+    auto sim = lab.find(body_of(r)["id"]);
+    uint64_t seq = 0;
+    json f = next_frame(*sim, seq);
+    while (f["hysteresis"]["loops"].get<int>() < 8) f = next_frame(*sim, seq);
+    EXPECT_EQ(f["kernel"].get<std::string>().find("checkerboard"), std::string::npos) << f["kernel"];  // as hysteresis()
+    lab.close(body_of(r)["id"]);
+    return f["hysteresis"];
+  };
+  const json cold = area_after_loops(0.6), hot = area_after_loops(0.2);
+  const double a = cold["area"]["mean"], ea = cold["area"]["error"], b = hot["area"]["mean"], eb = hot["area"]["error"];
+  EXPECT_GT(a - 4 * ea, b + 4 * eb) << a << " +- " << ea << " vs " << b << " +- " << eb;
+  EXPECT_GT(cold["coercive_up"]["mean"].get<double>(), 0.0);
+  EXPECT_LT(cold["coercive_down"]["mean"].get<double>(), 0.0);
+}
+
+// Bond edits waiting for the engine are bounded (the HTTP layer answers 429 beyond); later edits
+// of the same bond replace earlier ones, so removals and restorations stay disjoint.
+TEST(WebSimulation, PendingBondEditsAreBounded) {
+  SimConfig config;
+  config.view = "chambers";
+  config.L = 80;
+  Simulation sim(config);  // not started: nothing consumes the queue
+  SimCommand c;
+  c.remove_bonds.assign(Simulation::kMaxPendingBonds, LabBond{1, 1, 0});
+  EXPECT_TRUE(sim.post(c));
+  SimCommand one;
+  one.restore_bonds = {LabBond{2, 2, 1}};
+  EXPECT_FALSE(sim.post(one));
+  SimCommand reset;
+  reset.reset_bonds = true;
+  EXPECT_TRUE(sim.post(reset));  // a reset drops the waiting edits
+  EXPECT_TRUE(sim.post(one));
 }

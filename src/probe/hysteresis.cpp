@@ -28,8 +28,9 @@ Estimate over_repeats(const std::vector<double>& v) {
   return e;
 }
 
-// Field value where m crosses 0 going from index a to b (linear interpolation), NaN if never.
-double crossing(const std::vector<double>& h, const std::vector<double>& m, size_t a, size_t b, bool up) {
+}  // namespace
+
+double loop_crossing(std::span<const double> h, std::span<const double> m, size_t a, size_t b, bool up) {
   for (size_t k = a + 1; k < b; ++k) {
     const bool crossed = up ? (m[k - 1] < 0 && m[k] >= 0) : (m[k - 1] > 0 && m[k] <= 0);
     if (crossed) return h[k - 1] + (h[k] - h[k - 1]) * (0 - m[k - 1]) / (m[k] - m[k - 1]);
@@ -37,7 +38,16 @@ double crossing(const std::vector<double>& h, const std::vector<double>& m, size
   return NAN;
 }
 
-}  // namespace
+double loop_area(std::span<const double> grid, std::span<const double> v) {
+  const size_t steps = grid.size();
+  double a = 0;
+  for (size_t k = 0; k + 1 < steps; ++k) {
+    const double up0 = v[k], up1 = v[k + 1];
+    const double dn0 = v[2 * steps - 1 - k], dn1 = v[2 * steps - 2 - k];
+    a += 0.5 * ((dn0 - up0) + (dn1 - up1)) * (grid[k + 1] - grid[k]);
+  }
+  return a;
+}
 
 Estimate fit_slope(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& sigma) {
   Estimate e;
@@ -146,15 +156,9 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
     for (int rep = 0; rep < R; ++rep) {
       const auto& v = m[rate][rep];
       // Area: integral over h of (m_down(h) - m_up(h)), trapezoids on the common grid.
-      double a = 0;
-      for (int k = 0; k + 1 < o.steps; ++k) {
-        const double up0 = v[k], up1 = v[k + 1];
-        const double dn0 = v[2 * o.steps - 1 - k], dn1 = v[2 * o.steps - 2 - k];
-        a += 0.5 * ((dn0 - up0) + (dn1 - up1)) * (grid[k + 1] - grid[k]);
-      }
-      areas.push_back(a);
-      cu.push_back(abs_m ? NAN : crossing(L.field, v, 0, o.steps, true));
-      cd.push_back(abs_m ? NAN : crossing(L.field, v, o.steps, 2 * o.steps, false));
+      areas.push_back(loop_area(grid, v));
+      cu.push_back(abs_m ? NAN : loop_crossing(L.field, v, 0, o.steps, true));
+      cd.push_back(abs_m ? NAN : loop_crossing(L.field, v, o.steps, 2 * o.steps, false));
     }
     for (size_t p = 0; p < L.field.size(); ++p) {
       std::vector<double> col;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,13 @@ struct QuenchResult {
 /// Linear ramps of beta from beta_initial to beta_final over tau_Q sweeps, from random states.
 /// equilibrium_density: the broken-bond fraction in equilibrium at beta_final (an oracle's).
 QuenchResult quench(const IsingModel& model, double equilibrium_density, const QuenchOptions& options);
+
+/// Area of one h loop: the trapezoidal integral of (return - outgoing branch) dh on the grid; m
+/// holds the outgoing branch (grid order) then the return branch (reverse grid order), 2 |grid| values.
+double loop_area(std::span<const double> grid, std::span<const double> m);
+/// The field where m crosses 0 between indices a and b of (field, m), upwards or downwards, by
+/// linear interpolation; NaN when it never does.
+double loop_crossing(std::span<const double> field, std::span<const double> m, size_t a, size_t b, bool up);
 
 /// Fraction of the model's bonds with J s_i s_j < 0.
 double broken_bond_fraction(const IsingModel& model, std::span<const Spin> s);

@@ -37,6 +37,30 @@ std::vector<std::string> merge_walls(const Lattice& lat, const std::vector<Latti
   return out;
 }
 
+BondVerdicts classify_bonds(std::span<const Estimate> x, double decide_sigma) {
+  BondVerdicts v;
+  std::vector<double> values;
+  for (const auto& e : x) values.push_back(e.mean);
+  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  v.typical = values.empty() ? 0.0 : values[values.size() / 2];
+  v.threshold = 0.5 * v.typical;
+  for (const auto& e : x) {
+    const double side = (e.mean - v.threshold) * (v.typical >= 0 ? 1.0 : -1.0);
+    const double z = e.error > 0 ? std::fabs(side) / e.error : INFINITY;
+    v.missing.push_back(side < 0);
+    v.decided.push_back(z >= decide_sigma);
+    v.confidence.push_back(0.5 * std::erfc(-z / std::sqrt(2.0)));
+    if (z < decide_sigma) ++v.undecided;
+  }
+  return v;
+}
+
+std::vector<CandidatePair> wall_candidates(const Lattice& lat) {
+  std::vector<CandidatePair> pairs;
+  for (const auto& b : lat.possible_bonds()) pairs.push_back({b.site, lat.neighbor(b.site, b.dir, +1)});
+  return pairs;
+}
+
 WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const Lattice* lat = model.lattice();
@@ -52,11 +76,8 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
                      std::to_string(2 * o.blocks_per_chain * o.chains * o.measure_every) + ")");
   make_move(o.algo, model, o.beta);  // throws early on a bad algorithm
 
-  // Candidates: every bond the boundary allows, whether or not the model has it (the inference
-  // must not know which are missing).
   const std::vector<Lattice::BondRef> possible = lat->possible_bonds();
-  std::vector<CandidatePair> pairs;
-  for (const auto& b : possible) pairs.push_back({b.site, lat->neighbor(b.site, b.dir, +1)});
+  const std::vector<CandidatePair> pairs = wall_candidates(*lat);
   const int B = o.blocks_per_chain * o.chains;
   std::vector<LocalPatternCounts> counts;
   for (int c = 0; c < o.chains; ++c) counts.emplace_back(model.size(), pairs, B);
@@ -129,33 +150,9 @@ WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOpti
       correlation[k] = e;
     }
   }
-  // A verdict per bond: below half the typical (median) value = missing.
-  struct Verdicts {
-    double typical = 0, threshold = 0;
-    std::vector<char> missing, decided;
-    std::vector<double> confidence;
-    int undecided = 0;
-  };
-  auto classify = [&](const std::vector<Estimate>& x) {
-    Verdicts v;
-    std::vector<double> values;
-    for (const auto& e : x) values.push_back(e.mean);
-    std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
-    v.typical = values.empty() ? 0.0 : values[values.size() / 2];
-    v.threshold = 0.5 * v.typical;
-    for (const auto& e : x) {
-      const double side = (e.mean - v.threshold) * (v.typical >= 0 ? 1.0 : -1.0);
-      const double z = e.error > 0 ? std::fabs(side) / e.error : INFINITY;
-      v.missing.push_back(side < 0);
-      v.decided.push_back(z >= o.decide_sigma);
-      v.confidence.push_back(0.5 * std::erfc(-z / std::sqrt(2.0)));
-      if (z < o.decide_sigma) ++v.undecided;
-    }
-    return v;
-  };
   std::vector<Estimate> couplings;
   for (const auto& c : fit.couplings) couplings.push_back(c.coupling);
-  const Verdicts by_J = classify(couplings), by_r = classify(correlation);
+  const BondVerdicts by_J = classify_bonds(couplings, o.decide_sigma), by_r = classify_bonds(correlation, o.decide_sigma);
   r.typical_coupling = by_J.typical;
   r.threshold = by_J.threshold;
   r.undecided = by_J.undecided;

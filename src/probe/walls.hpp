@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,21 @@ struct WallInferenceResult {
   std::string algo;
   double seconds = 0;
 };
+
+/// The verdicts on every bond from one estimate per bond (a fitted beta J or a correlation): a
+/// bond is missing when its value lies below half the typical (median) one; confidence
+/// Phi(|value - threshold| / error); undecided within decide_sigma errors of the threshold.
+struct BondVerdicts {
+  double typical = 0, threshold = 0;
+  std::vector<char> missing, decided;
+  std::vector<double> confidence;
+  int undecided = 0;
+};
+BondVerdicts classify_bonds(std::span<const Estimate> values, double decide_sigma);
+
+/// The candidates of wall inference: every bond the lattice's boundary allows, removed or not (the
+/// inference must not know which are missing), as (site, +d neighbour) pairs in possible_bonds() order.
+std::vector<CandidatePair> wall_candidates(const Lattice& lattice);
 
 /// Samples `model` (which must carry a 2D or 3D lattice) and infers its missing bonds.
 WallInferenceResult infer_walls(const IsingModel& model, const WallInferenceOptions& options);

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "exact/oracles.hpp"
+#include "probe/site_function.hpp"
 
 namespace spinlab::web {
 namespace {
@@ -93,11 +94,55 @@ ApiResponse api_error(int status, const std::string& message) {
   return {status, json{{"error", message}}.dump()};
 }
 
+namespace {
+
+// The hysteresis view's amplitude and steps per branch.
+double get_field_max(const json& v) {
+  if (!v.is_number()) throw InputError("H must be a number");
+  const double H = v.get<double>();
+  if (!std::isfinite(H) || H <= 0.0 || H > 10.0) throw InputError("H must lie in (0, 10]");
+  return H;
+}
+int get_steps(const json& v) { return static_cast<int>(get_integer(v, "steps", 3, 400)); }
+
+// Cluster moves have no coercivity (hysteresis.hpp): the loops use single-spin dynamics.
+void check_algo_for_view(const std::string& view, const std::string& algo) {
+  if (view == "hysteresis" && algo != "metropolis" && algo != "heatbath")
+    throw InputError("the hysteresis view runs metropolis or heatbath (cluster moves have no coercivity)");
+}
+
+// [[x, y, dir], ...] of the chambers box: bonds the open boundary allows.
+std::vector<LabBond> get_bonds(const json& v, const char* field) {
+  if (!v.is_array()) throw InputError(std::string(field) + " must be an array of [x, y, dir]");
+  if (v.size() > 400) throw InputError(std::string(field) + ": at most 400 bonds per command");
+  std::vector<LabBond> out;
+  for (const json& b : v) {
+    if (!b.is_array() || b.size() != 3) throw InputError(std::string(field) + " must be an array of [x, y, dir]");
+    const int dir = static_cast<int>(get_integer(b[2], field, 0, 1));
+    const int x = static_cast<int>(get_integer(b[0], field, 0, kChambersL - 1 - (dir == 0)));
+    const int y = static_cast<int>(get_integer(b[1], field, 0, kChambersL - 1 - (dir == 1)));
+    out.push_back({x, y, dir});
+  }
+  return out;
+}
+
+}  // namespace
+
 SimConfig parse_sim_config(const std::string& body, const LabLimits& limits) {
   const json j = parse_object(body, limits);
-  check_keys(j, {"L", "beta", "algo", "start", "sweeps_per_frame", "seed"});
+  check_keys(j, {"view", "L", "beta", "algo", "start", "sweeps_per_frame", "seed", "H", "steps"});
   SimConfig c;
   c.max_fps = limits.max_fps;
+  if (j.contains("view")) c.view = get_choice(j["view"], "view", {"lattice", "chambers", "hysteresis"});
+  if (c.view == "chambers") {
+    // Wolff: tau_int ~ 0.5 sweeps near beta_c on the chambers (heat-bath ~400, probe_flags.hpp).
+    c.L = kChambersL, c.beta = 0.44, c.algo = "wolff", c.sweeps_per_frame = 20;
+    if (j.contains("L")) throw InputError("L: the chambers view is the 80 x 80 box of the preset");
+  } else if (c.view == "hysteresis") {
+    c.L = 128, c.beta = 0.6, c.start = "cold", c.sweeps_per_frame = 10;
+  }
+  if (c.view != "hysteresis" && (j.contains("H") || j.contains("steps")))
+    throw InputError("H and steps belong to the hysteresis view");
   if (j.contains("L")) {
     const int64_t L = get_integer(j["L"], "L", 1, 1 << 20);
     if (std::find(std::begin(kLabSizes), std::end(kLabSizes), L) == std::end(kLabSizes))
@@ -105,22 +150,39 @@ SimConfig parse_sim_config(const std::string& body, const LabLimits& limits) {
     if (L > limits.max_size)
       throw InputError("L = " + std::to_string(L) + " exceeds this server's limit " +
                        std::to_string(limits.max_size) + " (spinlab lab --max-size)");
+    if (c.view == "hysteresis" && L > kMaxHysteresisL)
+      throw InputError("L: the hysteresis view runs up to L = " + std::to_string(kMaxHysteresisL));
     c.L = static_cast<int>(L);
   }
-  c.L = std::min(c.L, limits.max_size);
+  if (c.view != "chambers") c.L = std::min(c.L, limits.max_size);
   if (j.contains("beta")) c.beta = get_beta(j["beta"]);
   if (j.contains("algo")) c.algo = get_choice(j["algo"], "algo", {"metropolis", "heatbath", "wolff", "sw"});
   if (c.algo == "wolff" || c.algo == "sw") check_graph_size(c.L, c.algo.c_str());
+  check_algo_for_view(c.view, c.algo);
   if (j.contains("start")) c.start = get_choice(j["start"], "start", {"hot", "cold"});
+  c.sweeps_per_frame = std::min(c.sweeps_per_frame, max_sweeps_per_frame(c.L, limits));
   if (j.contains("sweeps_per_frame")) c.sweeps_per_frame = get_sweeps_per_frame(j["sweeps_per_frame"], c.L, limits);
   if (j.contains("seed")) c.seed = static_cast<uint64_t>(get_integer(j["seed"], "seed", 0, INT64_MAX));
+  if (j.contains("H")) c.field_max = get_field_max(j["H"]);
+  if (j.contains("steps")) c.steps = get_steps(j["steps"]);
   return c;
 }
 
 SimCommand parse_command(const std::string& body, int L, const LabLimits& limits) {
+  SimConfig config;
+  config.L = L;
+  return parse_command(body, config, limits);
+}
+
+SimCommand parse_command(const std::string& body, const SimConfig& config, const LabLimits& limits) {
   const json j = parse_object(body, limits);
+  const int L = config.L;
+  const std::string& view = config.view;
   if (!j.contains("cmd")) throw InputError("missing field \"cmd\"");
-  const std::string cmd = get_choice(j["cmd"], "cmd", {"set", "start", "pause", "resume", "step", "probe"});
+  const std::string cmd = get_choice(j["cmd"], "cmd", {"set", "start", "pause", "resume", "step", "probe", "bonds", "infer", "hysteresis"});
+  auto only_in = [&](const char* v) {
+    if (view != v) throw InputError(cmd + " belongs to the " + v + " view (this simulation is the " + view + " view)");
+  };
   SimCommand c;
   if (cmd == "set") {
     check_keys(j, {"cmd", "beta", "algo", "sweeps_per_frame"});
@@ -128,6 +190,7 @@ SimCommand parse_command(const std::string& body, int L, const LabLimits& limits
     if (j.contains("beta")) c.beta = get_beta(j["beta"]);
     if (j.contains("algo")) c.algo = get_choice(j["algo"], "algo", {"metropolis", "heatbath", "wolff", "sw"});
     if (c.algo && (*c.algo == "wolff" || *c.algo == "sw")) check_graph_size(L, c.algo->c_str());
+    if (c.algo) check_algo_for_view(view, *c.algo);
     if (j.contains("sweeps_per_frame")) c.sweeps_per_frame = get_sweeps_per_frame(j["sweeps_per_frame"], L, limits);
   } else if (cmd == "start") {
     check_keys(j, {"cmd", "state"});
@@ -136,6 +199,9 @@ SimCommand parse_command(const std::string& body, int L, const LabLimits& limits
   } else if (cmd == "probe") {
     check_keys(j, {"cmd", "rect", "h"});
     check_graph_size(L, "the probe view");
+    if (view == "hysteresis") throw InputError("probe: the hysteresis view's field is uniform (use the lattice view)");
+    if (view == "chambers" && j.contains("h"))
+      throw InputError("h: the chambers view's probe only measures (use the lattice view for a probe field)");
     if (j.size() == 1) throw InputError("probe needs \"rect\" and/or \"h\"");
     if (j.contains("rect")) {
       const json& r = j["rect"];
@@ -155,6 +221,30 @@ SimCommand parse_command(const std::string& body, int L, const LabLimits& limits
       if (!std::isfinite(h) || h < -10.0 || h > 10.0) throw InputError("h must lie in [-10, 10]");
       c.probe_h = h;
     }
+  } else if (cmd == "bonds") {
+    only_in("chambers");
+    check_keys(j, {"cmd", "remove", "restore", "reset"});
+    if (j.size() == 1) throw InputError("bonds needs \"remove\", \"restore\" and/or \"reset\"");
+    if (j.contains("reset")) {
+      if (!j["reset"].is_boolean()) throw InputError("reset must be true or false");
+      c.reset_bonds = j["reset"].get<bool>();
+    }
+    if (j.contains("remove")) c.remove_bonds = get_bonds(j["remove"], "remove");
+    if (j.contains("restore")) c.restore_bonds = get_bonds(j["restore"], "restore");
+  } else if (cmd == "infer") {
+    only_in("chambers");
+    check_keys(j, {"cmd", "auto"});
+    c.infer = true;
+    if (j.contains("auto")) {
+      if (!j["auto"].is_boolean()) throw InputError("auto must be true or false");
+      c.infer_auto = j["auto"].get<bool>();
+    }
+  } else if (cmd == "hysteresis") {
+    only_in("hysteresis");
+    check_keys(j, {"cmd", "H", "steps"});
+    if (j.size() == 1) throw InputError("hysteresis needs \"H\" and/or \"steps\"");
+    if (j.contains("H")) c.field_max = get_field_max(j["H"]);
+    if (j.contains("steps")) c.steps_per_branch = get_steps(j["steps"]);
   } else if (cmd == "step") {
     check_keys(j, {"cmd", "frames"});
     c.steps = j.contains("frames") ? static_cast<int>(get_integer(j["frames"], "frames", 1, 100)) : 1;
@@ -189,7 +279,7 @@ ApiResponse Lab::create(const std::string& body) {
   }
   return ok({{"id", id},
              {"config",
-              {{"L", config.L}, {"beta", config.beta}, {"algo", config.algo}, {"start", config.start},
+              {{"view", config.view}, {"H", config.field_max}, {"steps", config.steps}, {"L", config.L}, {"beta", config.beta}, {"algo", config.algo}, {"start", config.start},
                {"sweeps_per_frame", config.sweeps_per_frame}, {"seed", config.seed},
                {"max_sweeps_per_frame", max_sweeps_per_frame(config.L, limits_)}}}});
 }
@@ -198,7 +288,8 @@ ApiResponse Lab::command(const std::string& id, const std::string& body) {
   auto sim = find(id);
   if (!sim) return api_error(404, "no simulation " + id + " (closed or stopped when idle)");
   try {
-    sim->post(parse_command(body, sim->config().L, limits_));
+    if (!sim->post(parse_command(body, sim->config(), limits_)))
+      return api_error(429, "too many bond edits waiting; try again after the next frame");
   } catch (const InputError& e) {
     return api_error(body.size() > limits_.max_body ? 413 : 400, e.what());
   }
@@ -241,6 +332,9 @@ ApiResponse Lab::info() const {
   for (int L : kLabSizes)
     if (L <= limits_.max_size) sizes.push_back(L);
   return ok({{"sizes", sizes},
+             {"views", {"lattice", "chambers", "hysteresis"}},
+             {"chambers", {{"L", kChambersL}, {"wall", chambers_preset().wall}}},
+             {"max_hysteresis_L", kMaxHysteresisL},
              {"algorithms", {"metropolis", "heatbath", "wolff", "sw"}},
              {"beta_min", 0.1},
              {"beta_max", 1.0},

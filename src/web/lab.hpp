@@ -35,10 +35,18 @@ struct ApiResponse {
 /// {"error": message} with the given status.
 ApiResponse api_error(int status, const std::string& message);
 
-/// Parses a create request (a JSON object with optional L, beta, algo, start, sweeps_per_frame,
-/// seed); throws InputError naming the offending field.
+/// The chambers view's lattice side (chambers_preset()) and the largest L of the hysteresis view
+/// (it rebuilds the model at every field value).
+inline constexpr int kChambersL = 80;
+inline constexpr int kMaxHysteresisL = 256;
+
+/// Parses a create request (a JSON object with optional view, L, beta, algo, start,
+/// sweeps_per_frame, seed, H, steps); throws InputError naming the offending field.
 SimConfig parse_sim_config(const std::string& body, const LabLimits& limits);
-/// Parses a command {"cmd": "set"|"start"|"pause"|"resume"|"step", ...}; throws InputError.
+/// Parses a command {"cmd": "set"|"start"|"pause"|"resume"|"step"|"probe"|"bonds"|"infer"|
+/// "hysteresis", ...} for a simulation made with `config`; throws InputError.
+SimCommand parse_command(const std::string& body, const SimConfig& config, const LabLimits& limits);
+/// The same for a lattice-view simulation of side L.
 SimCommand parse_command(const std::string& body, int L, const LabLimits& limits);
 
 class Lab {
@@ -48,7 +56,8 @@ class Lab {
 
   /// POST /api/sim: 200 {"id", "config"}; 400 bad request; 413 body too large; 503 at the cap.
   ApiResponse create(const std::string& body);
-  /// POST /api/sim/ID/command: 200 {"ok": true}; 400; 404 unknown id; 413.
+  /// POST /api/sim/ID/command: 200 {"ok": true}; 400; 404 unknown id; 413; 429 too many bond
+  /// edits waiting.
   ApiResponse command(const std::string& id, const std::string& body);
   /// POST /api/sim/ID/close (and DELETE /api/sim/ID): 200; 404.
   ApiResponse close(const std::string& id);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <set>
 
 #include "core/lattice.hpp"
 #include "core/model.hpp"
@@ -17,7 +18,10 @@
 #include "measure/estimators.hpp"
 #include "sample/move.hpp"
 #include "sample/msc_lattice.hpp"
+#include "probe/site_function.hpp"
+#include "probe/walls.hpp"
 #include "web/frame.hpp"
+#include "web/views.hpp"
 
 namespace spinlab::web {
 namespace {
@@ -27,7 +31,12 @@ bool is_packed_algo(const std::string& a) { return a == "metropolis" || a == "he
 // The state and the move of one simulation; lives on the simulation's thread only.
 class Engine {
  public:
-  Engine(const SimConfig& c) : L_(c.L), beta_(c.beta), algo_(c.algo), rng_(c.seed, 0) {}
+  // The lattice and hysteresis views run on the periodic L x L square (packed kernels where no
+  // field is on); the chambers view on the preset's open box, byte state and make_move (Wolff and
+  // Swendsen-Wang take their CSR kernels there: the lattice cluster kernels need a uniform torus).
+  Engine(const SimConfig& c)
+      : L_(c.L), beta_(c.beta), algo_(c.algo), rng_(c.seed, 0), packable_(c.view != "chambers"),
+        lattice_(c.view == "chambers" ? chambers_preset().lattice : Lattice::square(c.L)) {}
 
   void restart(const std::string& start) {
     bytes_.assign(static_cast<size_t>(L_) * L_, Spin{-1});
@@ -55,6 +64,26 @@ class Engine {
       field_model_.reset();
       move_.reset();
     }
+  }
+  // The hysteresis view's uniform field h on every site.
+  void set_uniform_field(double h) {
+    if (h == uniform_h_) return;
+    uniform_h_ = h;
+    field_model_.reset();
+    move_.reset();
+  }
+  // New walls (chambers view): the model and the move are rebuilt.
+  void set_lattice(Lattice lattice) {
+    lattice_ = std::move(lattice);
+    model_.reset();
+    field_model_.reset();
+    move_.reset();
+  }
+  const Lattice& lattice() const { return lattice_; }
+  /// The model without fields (energies are measured on it).
+  const IsingModel& model() {
+    if (!model_) model_ = std::make_unique<IsingModel>(IsingModel::on_lattice(lattice_));
+    return *model_;
   }
   const std::optional<std::array<int, 4>>& rect() const { return rect_; }
   double probe_h() const { return h_; }
@@ -91,13 +120,20 @@ class Engine {
       if (packed_valid_ && !bytes_valid_) packed_->unpack(bytes_);
       bytes_valid_ = true;
       packed_valid_ = false;
-      if (!model_) model_ = std::make_unique<IsingModel>(IsingModel::on_lattice(Lattice::square(L_)));
+      model();
       if (field_on() && !field_model_) {
-        std::vector<double> h(static_cast<size_t>(L_) * L_, 0.0);
-        const auto& r = *rect_;
-        for (int y = r[1]; y < r[3]; ++y)
-          for (int x = r[0]; x < r[2]; ++x) h[static_cast<size_t>(x) + static_cast<size_t>(L_) * y] = h_;
-        field_model_ = std::make_unique<IsingModel>(Lattice::square(L_).to_graph(), std::move(h));
+        if (rect_ && h_ != 0.0) {
+          std::vector<double> h(static_cast<size_t>(L_) * L_, uniform_h_);
+          const auto& r = *rect_;
+          for (int y = r[1]; y < r[3]; ++y)
+            for (int x = r[0]; x < r[2]; ++x) h[static_cast<size_t>(x) + static_cast<size_t>(L_) * y] += h_;
+          field_model_ = std::make_unique<IsingModel>(lattice_.to_graph(), std::move(h));
+        } else {
+          // The uniform field as hysteresis() builds it (the lattice's graph with per-site fields),
+          // so that the loops have the same single-spin dynamics (sequential CSR sweeps) as
+          // `spinlab hysteresis`: the checkerboard order would give other loops at a finite rate.
+          field_model_ = std::make_unique<IsingModel>(model().graph(), std::vector<double>(model().size(), uniform_h_));
+        }
       }
       if (!move_) {
         move_ = make_move(algo_, field_on() ? *field_model_ : *model_, beta_);
@@ -123,8 +159,8 @@ class Engine {
       m = static_cast<double>(t.magnetization) / n;
       packed_->unpack(bytes_);
       bytes_valid_ = true;
-    } else if (model_) {
-      e = model_->energy(bytes_) / n;
+    } else if (model_ || !packable_) {
+      e = model().energy(bytes_) / n;
       m = static_cast<double>(IsingModel::magnetization(bytes_)) / n;
     } else {
       // No graph was built (packed algorithms, e.g. right after a restart): measure by popcount
@@ -165,10 +201,13 @@ class Engine {
   int64_t sweeps_since_move_ = 0, total_sweeps_ = 0;
   std::optional<std::array<int, 4>> rect_;
   double h_ = 0.0;
-  std::unique_ptr<IsingModel> field_model_;  // the lattice with h on the rectangle's sites
+  std::unique_ptr<IsingModel> field_model_;  // the lattice with h on the rectangle's sites / everywhere
+  bool packable_;
+  Lattice lattice_;
+  double uniform_h_ = 0.0;
 
-  bool field_on() const { return rect_.has_value() && h_ != 0.0; }
-  bool use_packed() const { return is_packed_algo(algo_) && !field_on(); }
+  bool field_on() const { return (rect_.has_value() && h_ != 0.0) || uniform_h_ != 0.0; }
+  bool use_packed() const { return packable_ && is_packed_algo(algo_) && !field_on(); }
 };
 
 // Probe statistics: <M_rect> and Cov[M_rect, M] from measure/'s ChiAccumulator (probe F = M_rect,
@@ -221,6 +260,11 @@ class Series {
   size_t partial_n_ = 0;
 };
 
+// Wall inferences running in the whole server (each a detached thread over its own copies): the
+// rest wait for a free slot, so that closing and reopening tabs cannot pile them up.
+constexpr int kMaxInferences = 2;
+std::atomic<int> g_inferences{0};
+
 int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch()).count();
@@ -244,9 +288,12 @@ void Simulation::stop() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-void Simulation::post(const SimCommand& c) {
+bool Simulation::post(const SimCommand& c) {
   {
     std::lock_guard lk(mu_);
+    if (pending_.remove_bonds.size() + pending_.restore_bonds.size() + c.remove_bonds.size() + c.restore_bonds.size() >
+        kMaxPendingBonds)
+      return false;
     if (c.beta) pending_.beta = c.beta;
     if (c.algo) pending_.algo = c.algo;
     if (c.sweeps_per_frame) pending_.sweeps_per_frame = c.sweeps_per_frame;
@@ -255,10 +302,30 @@ void Simulation::post(const SimCommand& c) {
     pending_.steps += c.steps;
     if (c.rect) pending_.rect = c.rect;
     if (c.probe_h) pending_.probe_h = c.probe_h;
+    if (c.reset_bonds) {  // the preset's wall, then the edits that follow
+      pending_.reset_bonds = true;
+      pending_.remove_bonds.clear();
+      pending_.restore_bonds.clear();
+    }
+    // The edits stay disjoint (a later edit of a bond replaces an earlier one), so that applying
+    // all removals and then all restorations keeps their order.
+    for (const LabBond& b : c.remove_bonds) {
+      std::erase(pending_.restore_bonds, b);
+      pending_.remove_bonds.push_back(b);
+    }
+    for (const LabBond& b : c.restore_bonds) {
+      std::erase(pending_.remove_bonds, b);
+      pending_.restore_bonds.push_back(b);
+    }
+    pending_.infer = pending_.infer || c.infer;
+    if (c.infer_auto) pending_.infer_auto = c.infer_auto;
+    if (c.field_max) pending_.field_max = c.field_max;
+    if (c.steps_per_branch) pending_.steps_per_branch = c.steps_per_branch;
     has_pending_ = true;
   }
   touch();
   cv_commands_.notify_all();
+  return true;
 }
 
 std::optional<Frame> Simulation::wait_frame(uint64_t after_seq, std::chrono::milliseconds timeout) {
@@ -291,7 +358,35 @@ void Simulation::run() {
   }
 }
 
+namespace {
+
+// The chambers lattice after bond edits: the current removed bonds (or the preset's, after a
+// reset), minus the restored ones, plus the removed ones.
+Lattice edited_chambers(const Lattice& current, const SimCommand& c) {
+  const ChambersPreset preset = chambers_preset();
+  std::set<std::pair<int32_t, int>> removed;
+  for (const auto& b : (c.reset_bonds ? preset.lattice : current).removed_bonds()) removed.insert({b.site, b.dir});
+  const Lattice& box = preset.lattice;
+  for (const LabBond& b : c.restore_bonds) removed.erase({box.site(b[0], b[1]), b[2]});
+  for (const LabBond& b : c.remove_bonds) removed.insert({box.site(b[0], b[1]), b[2]});
+  Lattice lat = Lattice::square(box.extent(0), Boundary::Open);
+  for (const auto& [site, dir] : removed) lat.remove_bond(site, dir);
+  return lat;
+}
+
+nlohmann::json removed_bonds_json(const Lattice& lat) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : lat.removed_bonds()) {
+    const auto c = lat.coords(b.site);
+    out.push_back({c[0], c[1], b.dir});
+  }
+  return out;
+}
+
+}  // namespace
+
 void Simulation::run_loop() {
+  const std::string& view = config_.view;
   Engine engine(config_);
   engine.restart(config_.start);
   int spf = config_.sweeps_per_frame;
@@ -302,6 +397,21 @@ void Simulation::run_loop() {
   int probe_frames = 0;  // frames since the last change (the first kProbeSkip are not used)
   nlohmann::json probe_stats = nullptr;
   nlohmann::json e_avg = nullptr, m_avg = nullptr;
+  std::optional<ChambersStats> chambers;
+  if (view == "chambers") chambers.emplace(engine.model());
+  std::optional<HysteresisRun> hyst;
+  if (view == "hysteresis") hyst.emplace(config_.field_max, config_.steps);
+  nlohmann::json curves = nullptr, block_map = nullptr, inference = nullptr;
+  bool infer_auto = false;
+  struct InferenceSlot {
+    std::mutex mu;
+    std::atomic<bool> done{false};
+    uint64_t generation = 0;
+    nlohmann::json result;
+  };
+  std::shared_ptr<InferenceSlot> inferring;
+  uint64_t model_generation = 0;
+  auto last_infer = std::chrono::steady_clock::time_point{};
   auto last_stats = std::chrono::steady_clock::time_point{};
   const auto frame_interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(1.0 / config_.max_fps));
@@ -322,20 +432,31 @@ void Simulation::run_loop() {
       }
       if (stop_.load()) break;
       if (has_pending_) {
-        c = pending_;
+        c = std::move(pending_);
         pending_ = SimCommand{};
         has_pending_ = false;
       }
     }
-    bool reset = false;
+    bool reset = false, infer_now = c.infer;
     if (c.beta && *c.beta != engine.beta()) engine.set_beta(*c.beta), reset = true;
     if (c.algo && *c.algo != engine.algo()) engine.set_algo(*c.algo), reset = true;
     if (c.sweeps_per_frame && *c.sweeps_per_frame != spf) spf = *c.sweeps_per_frame, reset = true;
     if (c.start) engine.restart(*c.start), reset = true;
     if (c.paused) paused = *c.paused;
     steps += c.steps;
-    if (c.rect || c.probe_h) {
+    if (chambers) {
+      if (c.rect) chambers->set_probe(*c.rect);  // the curves start again; the map and counts go on
+      if (c.reset_bonds || !c.remove_bonds.empty() || !c.restore_bonds.empty()) {
+        engine.set_lattice(edited_chambers(engine.lattice(), c));
+        reset = true;
+      }
+      if (c.infer_auto) infer_auto = *c.infer_auto;
+    } else if (c.rect || c.probe_h) {
       engine.set_probe(c.rect ? *c.rect : engine.rect(), c.probe_h ? *c.probe_h : engine.probe_h());
+      reset = true;
+    }
+    if (hyst && (c.field_max || c.steps_per_branch)) {
+      hyst.emplace(c.field_max.value_or(hyst->H()), c.steps_per_branch.value_or(hyst->steps()));
       reset = true;
     }
     if (reset) {
@@ -345,21 +466,43 @@ void Simulation::run_loop() {
       e_series.clear();
       m_series.clear();
       e_avg = m_avg = nullptr;
+      if (chambers) {
+        chambers->reset(engine.model());
+        inference = nullptr;
+        ++model_generation;  // an inference still running is for the old model
+      }
+      if (hyst) {
+        // Every loop from the saturated state m = -1 at h = -H, as hysteresis() runs them (a hot
+        // start asked for now keeps its random state).
+        hyst->restart();
+        if (!c.start) engine.restart("cold");
+      }
     }
     const bool frame_due = std::chrono::steady_clock::now() >= next_frame;
-    if (paused && steps == 0 && !reset && !first) continue;  // a command that changed nothing visible
-    if (!paused && !frame_due && !reset && !first) continue;  // woken early by a command
+    const bool visible = reset || c.rect || infer_now || c.paused.has_value();  // a frame shows the pause
+    if (paused && steps == 0 && !visible && !first) continue;  // a command that changed nothing visible
+    if (!paused && !frame_due && !visible && !first) continue;  // woken early by a command
 
     // Run the frame's sweeps (none for the first frame, a restart or a change while paused).
     // A restart shows its start state first.
-    const bool run_sweeps = !first && !c.start && (!paused || steps > 0) && !(paused && reset && steps == 0);
+    const bool run_sweeps = !first && !c.start && (!paused || steps > 0) && !(paused && visible && steps == 0);
     if (run_sweeps) {
-      engine.sweeps(spf);
+      if (hyst) engine.set_uniform_field(hyst->field());
+      if (chambers) {
+        // One configuration per sweep into the view's statistics.
+        for (int k = 0; k < spf; ++k) {
+          engine.sweeps(1);
+          chambers->add(engine.model(), engine.spins());
+        }
+      } else {
+        engine.sweeps(spf);
+      }
       if (paused) --steps;
     }
     first = false;
     double e = 0.0, m = 0.0;
     engine.measure(e, m);
+    if (run_sweeps && hyst) hyst->record(m);
     double m_rect = 0.0, area = 1.0;
     if (engine.rect()) {
       const auto& r = *engine.rect();
@@ -370,20 +513,63 @@ void Simulation::run_loop() {
       e_series.add(e);
       m_series.add(std::fabs(m));
       if (engine.rect() && ++probe_frames > kProbeSkip) {
-        const double f[1] = {m_rect}, phi[1] = {m * config_.L * config_.L};
+        const double f[1] = {m_rect}, phi[1] = {m * engine.model().size()};
         probe_acc.add(f, phi);
       }
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_stats > std::chrono::milliseconds(100) || paused) {  // estimate_mean is O(n log n)
+    auto now = std::chrono::steady_clock::now();
+    if (chambers) {
+      // The pseudo-likelihood fit takes seconds on the 80 x 80 box: it runs on a thread of its own
+      // over a copy of the counts (one at a time), and the frames go on meanwhile. The thread
+      // shares only its result slot, so a simulation that stops need not wait for it.
+      if (inferring && inferring->done.load()) {
+        std::lock_guard lk(inferring->mu);
+        if (inferring->generation == model_generation) inference = std::move(inferring->result);
+        inferring.reset();
+      }
+      const bool wanted = infer_now || (infer_auto && now - last_infer > std::chrono::seconds(1));
+      if (wanted && !inferring && g_inferences.load() < kMaxInferences) {
+        if (auto counts = chambers->counts_snapshot()) {
+          ++g_inferences;
+          inferring = std::make_shared<InferenceSlot>();
+          inferring->generation = model_generation;
+          std::thread([slot = inferring, counts, lat = engine.lattice()] {
+            nlohmann::json r;
+            try {
+              r = ChambersStats::infer_from(*counts, lat);
+            } catch (const std::exception& e) {
+              r = {{"error", e.what()}};
+            }
+            std::lock_guard lk(slot->mu);
+            slot->result = std::move(r);
+            slot->done.store(true);
+            --g_inferences;
+          }).detach();
+          last_infer = now;
+        } else if (infer_now) {
+          inference = {{"samples", chambers->samples()}, {"needs", ChambersStats::kCountBlocks * ChambersStats::kChunk}};
+        }
+      }
+    }
+    if (now - last_stats > std::chrono::milliseconds(100) || paused || visible) {  // estimate_mean is O(n log n)
       e_avg = e_series.estimate();
       m_avg = m_series.estimate();
       probe_stats = engine.rect() ? probe_json(probe_acc, area) : nullptr;
+      if (chambers) {
+        curves = chambers->curves_json();
+        block_map = chambers->map_json();
+      }
       last_stats = now;
     }
-    const OnsagerResult exact = onsager(engine.beta());
+    const bool periodic = view == "lattice";
+    nlohmann::json exact_j = nullptr;
+    if (periodic) {  // Onsager's values: the periodic lattice without a field, L -> infinity
+      const OnsagerResult exact = onsager(engine.beta());
+      exact_j = {{"e", exact.energy_per_spin}, {"abs_m", exact.spontaneous_magnetization}};
+    }
     nlohmann::json j = {{"seq", ++seq},
                         {"t_ms", unix_ms()},
+                        {"view", view},
                         {"L", config_.L},
                         {"beta", engine.beta()},
                         {"algo", engine.algo()},
@@ -395,11 +581,23 @@ void Simulation::run_loop() {
                         {"m", m},
                         {"abs_m", std::fabs(m)},
                         {"avg", {{"e", e_avg}, {"abs_m", m_avg}}},
-                        {"exact", {{"e", exact.energy_per_spin}, {"abs_m", exact.spontaneous_magnetization}}}};
+                        {"exact", exact_j}};
     if (engine.rect())
       j["probe"] = {{"rect", *engine.rect()}, {"h", engine.probe_h()}, {"m_rect", m_rect / area}, {"stats", probe_stats}};
     else
       j["probe"] = nullptr;
+    if (chambers) {
+      const Lattice& lat = engine.lattice();
+      j["chambers"] = {{"walls", removed_bonds_json(lat)},
+                       {"walls_merged", merge_walls(lat, lat.removed_bonds())},
+                       {"samples", chambers->samples()},
+                       {"curves", curves},
+                       {"map", block_map},
+                       {"inference", inference},
+                       {"inferring", inferring != nullptr},
+                       {"infer_auto", infer_auto}};
+    }
+    if (hyst) j["hysteresis"] = hyst->state();
     std::string text = j.dump();
     text.pop_back();  // the spins go in by hand: base64 needs no escaping
     text += ",\"spins\":\"";

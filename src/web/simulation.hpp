@@ -1,5 +1,8 @@
-// One live simulation of the lab: a square periodic lattice swept on its own thread, publishing
-// frames (bit-packed spins, E/N, |M|/N, running averages with errors, Onsager's values).
+// One live simulation of the lab, swept on its own thread, publishing frames (bit-packed spins,
+// E/N, |M|/N, running averages with errors, Onsager's values) and the view's statistics: the
+// lattice view (a square periodic lattice, optionally a probe field), the chambers view (the
+// 80 x 80 open box with walls the page may edit: correlation curves, the block map, the wall
+// inference) or the hysteresis view (a uniform field swept up and down, the M-h loop).
 #pragma once
 
 #include <array>
@@ -18,6 +21,7 @@ namespace spinlab::web {
 
 /// What a simulation starts with (already validated, see lab.hpp).
 struct SimConfig {
+  std::string view = "lattice";     // lattice | chambers | hysteresis
   int L = 256;
   double beta = 0.3;
   std::string algo = "metropolis";  // metropolis | heatbath | wolff | sw
@@ -25,7 +29,14 @@ struct SimConfig {
   int sweeps_per_frame = 1;
   uint64_t seed = 1;
   double max_fps = 60.0;  // frames are paced to at most this rate
+  // Hysteresis view: h runs -H -> +H -> -H in `steps` values per branch, one frame
+  // (sweeps_per_frame sweeps) per value.
+  double field_max = 1.0;
+  int steps = 40;
 };
+
+/// A bond of the chambers lattice: (x, y) and its +x (dir 0) or +y (dir 1) neighbour.
+using LabBond = std::array<int, 3>;
 
 /// A change requested by the page; empty fields stay as they are.
 struct SimCommand {
@@ -39,6 +50,15 @@ struct SimCommand {
   // its sites (energy term -h sum_{p in rect} s_p).
   std::optional<std::optional<std::array<int, 4>>> rect;
   std::optional<double> probe_h;
+  // Chambers view: bonds to remove / put back (reset_bonds first: back to the preset's wall),
+  // a wall inference now, and whether to repeat it every second.
+  std::vector<LabBond> remove_bonds, restore_bonds;
+  bool reset_bonds = false;
+  bool infer = false;
+  std::optional<bool> infer_auto;
+  // Hysteresis view: a new amplitude H / number of steps (the loop starts again).
+  std::optional<double> field_max;
+  std::optional<int> steps_per_branch;
 };
 
 /// One published frame: the SSE payload (a JSON object) and its sequence number.
@@ -60,8 +80,10 @@ class Simulation {
   void stop();
   bool stopped() const { return stop_.load(); }
 
-  /// Queues a command (applied before the next frame).
-  void post(const SimCommand& c);
+  /// Queues a command (applied before the next frame); false (nothing queued) when more than
+  /// kMaxPendingBonds bond edits are already waiting.
+  bool post(const SimCommand& c);
+  static constexpr size_t kMaxPendingBonds = 4 * 80 * 79 * 2;
   /// Waits up to timeout for a frame newer than after_seq; empty on timeout or stop.
   std::optional<Frame> wait_frame(uint64_t after_seq, std::chrono::milliseconds timeout);
   /// The latest frame (seq 0 and no json before the first).
