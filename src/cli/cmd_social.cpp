@@ -10,6 +10,7 @@
 #include "io/files.hpp"
 #include "io/svg_plot.hpp"
 #include "social/network.hpp"
+#include "social/ridge.hpp"
 #include "social/sweep.hpp"
 #include "social/target.hpp"
 
@@ -246,6 +247,133 @@ int run_target(TargetCmd f) {
   return 0;
 }
 
+
+// "A:B" -> {A, B}, InputError naming the flag.
+std::pair<double, double> parse_pair(const std::string& spec, const std::string& flag) {
+  const auto p = split(spec, ':');
+  if (p.size() != 2) throw InputError(flag + ": expected A:B, got '" + spec + "'");
+  return {parse_number(p[0], flag), parse_number(p[1], flag)};
+}
+
+struct RidgeCmd {
+  NetworkOptions net;
+  RidgeOptions o;
+  std::string seeds, h = "0:1", state, csv, plot, detrend = "gaussian:0.2";
+  double ews_window = 0.5;
+  int64_t surrogates = 200;
+  bool json = false, quiet = false;
+};
+
+int run_ridge(RidgeCmd f) {
+  check_writable(f.csv);
+  check_writable(f.plot);
+  std::tie(f.o.h_start, f.o.h_end) = parse_pair(f.h, "--h");
+  if (!(f.ews_window > 0.0 && f.ews_window < 1.0)) throw InputError("--ews-window must be in (0, 1)");
+  if (f.surrogates < 0) throw InputError("--surrogates must be >= 0");
+  parse_detrend(f.detrend, f.o.ews);
+  f.o.ews.window = f.ews_window;
+  f.o.ews.surrogates = f.surrogates;
+  f.o.ews.seed = f.o.seed;
+  const SocialNetwork net = build_network(f.net);
+  if (!f.seeds.empty()) f.o.seeds = select_nodes(f.seeds, "--seeds", net.model.graph());
+  if (!f.state.empty()) f.o.start = read_spin_state(f.state, net.model.size());
+  ProgressLine line("social ridge", f.quiet);
+  f.o.progress = line.callback();
+  const RidgeResult r = social_ridge(net.model, f.o);
+  line(1.0);
+  const std::string who = f.seeds.empty() ? "every node" : std::to_string(r.seed_count) + " seed nodes (" + f.seeds + ")";
+  if (!f.csv.empty()) {
+    std::ostringstream c;
+    c.precision(10);
+    c << "sweep,h,gain,gain_err,m,m_err\n";
+    for (size_t k = 0; k < r.time.size(); ++k)
+      c << r.time[k] << ',' << r.field[k] << ',' << r.gain[k].mean << ',' << r.gain[k].error << ','
+        << r.magnetization[k].mean << ',' << r.magnetization[k].error << '\n';
+    write_output(f.csv, c.str());
+  }
+  if (!f.plot.empty()) {
+    auto panel = [&](const std::string& title, const std::string& y, const std::vector<Estimate>& v, int colour) {
+      PlotPanel p;
+      p.title = title;
+      p.xlabel = "sweep";
+      p.ylabel = y;
+      PlotSeries s;
+      s.label = y;
+      s.x = r.time;
+      for (const auto& e : v) s.y.push_back(e.mean), s.error.push_back(e.error);
+      s.curve = true;
+      s.colour = palette_colour(colour);
+      p.series.push_back(s);
+      if (std::isfinite(r.flip_time.mean)) {
+        p.marker_x = r.flip_time.mean;
+        p.marker_label = "flip";
+      }
+      return p;
+    };
+    std::vector<PlotPanel> panels = {
+        panel(net.description + ": response gain d<m>/dh on " + who, "gain", r.gain, 0),
+        panel("opinion m = M/N (ridge peak at sweep " + std::to_string(static_cast<long long>(r.peak_time.mean)) + ")",
+              "m", r.magnetization, 1)};
+    write_output(f.plot, render_svg(panels, 1));
+  }
+  static const char* kNames[4] = {"variance", "lag1_autocorrelation", "skewness", "kurtosis"};
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social ridge";
+    j["network"] = network_json(net);
+    j["seeds"] = f.seeds.empty() ? "all" : f.seeds;
+    j["seed_count"] = r.seed_count;
+    j["h"] = {f.o.h_start, f.o.h_end};
+    j["beta"] = f.o.beta;
+    j["algo"] = f.o.algo;
+    j["kernel"] = r.kernel;
+    j["ramp_sweeps"] = static_cast<int64_t>(r.time.size()) * f.o.window;
+    j["window"] = f.o.window;
+    j["replicas"] = r.runs;
+    j["seed"] = f.o.seed;
+    j["peak_time"] = to_json(r.peak_time);
+    j["peak_field"] = to_json(r.peak_field);
+    j["peak_gain"] = to_json(r.peak_gain);
+    j["initial_gain"] = to_json(r.initial_gain);
+    j["flip_time"] = to_json(r.flip_time);
+    j["flip_field"] = to_json(r.flip_field);
+    j["lead_time"] = to_json(r.lead_time);
+    j["flipped_fraction"] = r.flipped_fraction;
+    nlohmann::json ews = nlohmann::json::object();
+    for (size_t i = 0; i < 4; ++i)
+      ews[kNames[i]] = {{"kendall_tau", to_json(r.ews_tau[i])}, {"significant_fraction", r.ews_significant[i]}};
+    j["ews"] = {{"runs", r.ews_runs}, {"surrogates", f.surrogates}, {"indicators", ews}};
+    nlohmann::json steps = nlohmann::json::array();
+    for (size_t k = 0; k < r.time.size(); ++k)
+      steps.push_back({{"sweep", r.time[k]}, {"h", r.field[k]}, {"gain", to_json(r.gain[k])}, {"m", to_json(r.magnetization[k])}});
+    j["steps"] = steps;
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("# %s; field %g -> %g on %s over %lld sweeps (%lld per step), %s at beta = %g, %d replicas, %.1f s\n",
+              net.description.c_str(), f.o.h_start, f.o.h_end, who.c_str(),
+              static_cast<long long>(r.time.size() * f.o.window), static_cast<long long>(f.o.window), f.o.algo.c_str(),
+              f.o.beta, r.runs, r.seconds);
+  auto row = [](const char* name, const Estimate& e, const char* unit) {
+    std::printf("%-22s %12.5g +- %-10.3g %s\n", name, e.mean, e.error, unit);
+  };
+  row("ridge peak time", r.peak_time, "sweeps");
+  row("ridge peak field", r.peak_field, "");
+  row("gain at the peak", r.peak_gain, "d<m>/dh");
+  row("gain at the start", r.initial_gain, "d<m>/dh");
+  row("flip time", r.flip_time, "sweeps");
+  row("flip field", r.flip_field, "");
+  row("lead time (flip-peak)", r.lead_time, "sweeps");
+  std::printf("flipped in %.0f%% of the replicas\n", 100.0 * r.flipped_fraction);
+  std::printf("# early-warning indicators of m before the flip (%d replicas, %lld surrogates each)\n", r.ews_runs,
+              static_cast<long long>(f.surrogates));
+  for (size_t i = 0; i < 4; ++i)
+    std::printf("%-22s Kendall tau %8.4f +- %-8.2g p < 0.05 in %.0f%%\n", kNames[i], r.ews_tau[i].mean,
+                r.ews_tau[i].error, 100.0 * r.ews_significant[i]);
+  return 0;
+}
+
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -299,6 +427,33 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_target(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("ridge", "Ramp a field on a seed set (or everyone) from all -1: response gain "
+                                                "(FDT) along the ramp, its peak, the flip, the lead time, EWS");
+    cmd->footer("Example: spinlab social ridge --network rr:n=2000,k=4 --beta 0.5 --h 0:0.6 --ramp-sweeps 3000 --window 50");
+    auto f = std::make_shared<RidgeCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--seeds", f->seeds, "nodes that get the field: SITES (0,3,7-12) or top:K; default every node");
+    cmd->add_option("--h", f->h, "field ramp START:END on the seeds")->capture_default_str();
+    cmd->add_option("--beta", f->o.beta, "inverse social temperature")->capture_default_str();
+    cmd->add_option("--algo", f->o.algo, "dynamics (any registered single-spin move)")->capture_default_str();
+    cmd->add_option("--ramp-sweeps", f->o.ramp_sweeps, "sweeps of the whole ramp")->capture_default_str();
+    cmd->add_option("--window", f->o.window, "sweeps per field step (one gain estimate each)")->capture_default_str();
+    cmd->add_option("--smooth", f->o.smooth, "steps in the running mean before the peak is taken")->capture_default_str();
+    cmd->add_option("--sustain", f->o.sustain, "sweeps M > 0 must hold to count as the flip")->capture_default_str();
+    cmd->add_option("--replicas", f->o.replicas, "independent ramps (errors from their spread)")->capture_default_str();
+    cmd->add_option("--state", f->state, "start state file (N values +-1); default all -1");
+    cmd->add_option("--detrend", f->detrend, "EWS detrending: gaussian:BW | linear | none")->capture_default_str();
+    cmd->add_option("--ews-window", f->ews_window, "EWS rolling window, fraction of the pre-flip series")->capture_default_str();
+    cmd->add_option("--surrogates", f->surrogates, "EWS AR(1) surrogates per replica (0: no p-values)")->capture_default_str();
+    cmd->add_option("--seed", f->o.seed, "random seed of the dynamics")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->o.threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_option("--csv", f->csv, "write gain and m per step as CSV");
+    cmd->add_option("--plot", f->plot, "write gain and m vs sweep as an SVG");
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_ridge(*f); }; });
   }
 }
 

@@ -199,7 +199,9 @@ void canonicalise(std::vector<Edge>& e) {
   std::erase_if(e, [](const Edge& x) { return x.w == 0.0; });
 }
 
-std::vector<int32_t> parse_sites(const std::string& spec, const std::string& flag, const Graph& g) {
+}  // namespace
+
+std::vector<int32_t> select_nodes(const std::string& spec, const std::string& flag, const Graph& g) {
   const int32_t n = g.num_vertices();
   std::vector<int32_t> out;
   if (spec.rfind("top:", 0) == 0) {  // the K highest-degree nodes (ties: lower index first)
@@ -224,7 +226,6 @@ std::vector<int32_t> parse_sites(const std::string& spec, const std::string& fla
   return out;
 }
 
-}  // namespace
 
 double uncorrelated_beta_c(double mean_k, double mean_k2) {
   const double x = mean_k / (mean_k2 - mean_k);
@@ -459,7 +460,7 @@ SocialNetwork build_network(const NetworkOptions& o) {
     const std::string val = colon == std::string::npos ? "" : z.substr(colon + 1);
     if (val != "+1" && val != "1" && val != "-1")
       throw InputError("--zealots " + z + ": expected SITES:+1 or SITES:-1 (SITES like 0,3,7-12 or top:K)");
-    for (int32_t i : parse_sites(z.substr(0, colon), "--zealots", g)) frozen[i] = val == "-1" ? -1 : 1;
+    for (int32_t i : select_nodes(z.substr(0, colon), "--zealots", g)) frozen[i] = val == "-1" ? -1 : 1;
   }
   double k1 = 0.0, k2 = 0.0;
   for (int32_t v = 0; v < n; ++v) {

@@ -47,6 +47,10 @@ SocialNetwork build_network(const NetworkOptions& o);
 std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t* n,
                                  std::vector<int32_t>* community, std::string* kind);
 
+/// Node sets "0,3,7-12" or "top:K" (the K highest-degree nodes, ties: lower index first), every
+/// node within 0..n-1; InputError naming flag otherwise (zealots, seed sets, cascade seeds).
+std::vector<int32_t> select_nodes(const std::string& spec, const std::string& flag, const Graph& g);
+
 /// Betweenness centrality of every vertex (igraph_betweenness, unweighted, exact: O(N |E|)).
 std::vector<double> betweenness(const Graph& g);
 

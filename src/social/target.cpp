@@ -115,8 +115,7 @@ TargetResult social_target(const NetworkOptions& network, const TargetOptions& o
       }
       std::vector<double> h(net.model.fields().begin(), net.model.fields().end());
       for (int32_t v : targets) h[v] += o.h;
-      IsingModel m(g, h, net.model.offset());
-      m.set_frozen(std::vector<Spin>(net.model.frozen().begin(), net.model.frozen().end()));
+      const IsingModel m = net.model.with_fields(std::move(h));
       auto move = make_move(o.algo, m, o.beta);
       std::vector<Spin> s = start;
       Run run;

@@ -80,4 +80,28 @@ expect_error "--zealots" social network --network karate --zealots 99:+1
 expect_error "--beta is required" social sweep --network karate
 expect_error "--algo: unknown algorithm" social sweep --network karate --beta 0.1:0.5:3 --algo nope
 expect_error "zealots (frozen spins) need a single-spin move" social sweep --network karate --zealots 0:+1 --beta 0.1:0.5:3 --algo wolff
+# social ridge: shape, determinism with a seed, CSV/SVG, bad input
+"$bin" social ridge --network rr:n=300,k=4 --beta 0.5 --h 0:0.8 --ramp-sweeps 400 --window 20 --replicas 3 \
+  --surrogates 20 --json --quiet --csv "$tmp/r.csv" --plot "$tmp/r.svg" >"$tmp/r1.json" || { echo "FAIL: social ridge"; fail=1; }
+"$bin" social ridge --network rr:n=300,k=4 --beta 0.5 --h 0:0.8 --ramp-sweeps 400 --window 20 --replicas 3 \
+  --surrogates 20 --json --quiet --threads 1 >"$tmp/r2.json"
+$PY - "$tmp/r1.json" "$tmp/r2.json" "$tmp/r.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("peak_time", "peak_field", "peak_gain", "flip_time", "flip_field", "lead_time"):
+    assert set(a[k]) >= {"mean", "error"}, (k, a[k])
+assert len(a["steps"]) == 20 and a["flipped_fraction"] == 1.0 and a["seed_count"] == 300
+assert set(a["ews"]["indicators"]) == {"variance", "lag1_autocorrelation", "skewness", "kurtosis"}
+a.pop("seconds"); b.pop("seconds"); a["network"].pop("build_seconds"); b["network"].pop("build_seconds")
+assert a == b, "ridge is not deterministic across --threads"
+rows = open(sys.argv[3]).read().strip().split("\n")
+assert rows[0] == "sweep,h,gain,gain_err,m,m_err" and len(rows) == 21
+print("social ridge JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/r.svg" || { echo "FAIL: no ridge SVG"; fail=1; }
+expect_error "--h: expected A:B" social ridge --network karate --h 1
+expect_error "--ramp-sweeps must be at least 3 windows" social ridge --network karate --ramp-sweeps 50 --window 40
+expect_error "--seeds: '99' is not a site" social ridge --network karate --seeds 99
+printf '1 -1\n' >"$tmp/short.state"
+expect_error "short.state: 2 spins, the model has 34" social ridge --network karate --state "$tmp/short.state"
 exit $fail
