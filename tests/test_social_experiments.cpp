@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "social/network.hpp"
+#include "social/loops.hpp"
 #include "social/ridge.hpp"
 #include "test_util.hpp"
 
@@ -131,4 +132,45 @@ TEST(SocialRidge, ZealotsAreKeptAlongTheRamp) {
   o.replicas = 2;
   o.window = 200;
   EXPECT_THROW(social_ridge(g.model, o), InputError);  // fewer than 3 steps
+}
+
+TEST(SocialHysteresis, FieldLoopOpenWhenOrderedClosedWhenHotAndPolarisationRecorded) {
+  NetworkOptions no;
+  no.spec = "sbm:sizes=100,100,p_in=0.1,p_out=0.02";
+  const SocialNetwork g = build_network(no);
+  HysteresisOptions o;
+  o.algo = "glauber";
+  o.field_max = 12.0;
+  o.steps = 30;
+  o.sweeps_per_step = {16};
+  o.repeats = 8;
+  o.threads = 2;
+  o.beta = 0.5;  // ordered (<k> = 11.9): the -1 state survives far into h > 0
+  const auto cold = social_hysteresis(g, {"h"}, o);
+  ASSERT_EQ(cold.size(), 1u);
+  const HysteresisLoop& c = cold[0].result.loops[0];
+  ASSERT_EQ(c.observed.size(), c.field.size());
+  EXPECT_GT(c.area.mean, 4 * c.area.error);
+  EXPECT_GT(c.area.mean, 10.0);
+  // Polarisation of two ferromagnetic communities in a uniform field: no loop.
+  EXPECT_LT(std::fabs(c.observed_area.mean), 4 * c.observed_area.error + 1e-12);
+  o.beta = 0.02;  // far above the transition: the loop closes as the rate goes to zero
+  const HysteresisLoop h = social_hysteresis(g, {"h"}, o)[0].result.loops[0];
+  EXPECT_LT(std::fabs(h.area.mean), 4 * h.area.error) << h.area.mean << " +- " << h.area.error;
+  // Antagonistic loop: |m| and polarisation both recorded, start ordered (|m| = 1).
+  o.beta = 1.0;
+  const HysteresisLoop a = social_hysteresis(g, {"antagonistic"}, o)[0].result.loops[0];
+  EXPECT_NEAR(a.magnetization[0].mean, 1.0, 0.01);
+  EXPECT_EQ(a.observed.size(), a.field.size());
+  // Zealots survive the rebuilt models: a frozen +1 node stays +1 in every loop.
+  SocialNetwork z = g;
+  std::vector<Spin> frozen(200, 0);
+  for (int i = 0; i < 100; ++i) frozen[i] = 1;
+  z.model.set_frozen(frozen);
+  o.beta = 0.5;
+  const HysteresisLoop zl = social_hysteresis(z, {"h"}, o)[0].result.loops[0];
+  for (const auto& e : zl.magnetization) EXPECT_GE(e.mean, 0.0);  // half pinned at +1: m >= 0 always
+  EXPECT_THROW(social_hysteresis(g, {"beta"}, o), InputError);
+  no.field = 0.1;
+  EXPECT_THROW(social_hysteresis(build_network(no), {"h"}, o), InputError);
 }

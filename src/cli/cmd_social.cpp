@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "io/files.hpp"
 #include "io/svg_plot.hpp"
+#include "social/loops.hpp"
 #include "social/network.hpp"
 #include "social/ridge.hpp"
 #include "social/sweep.hpp"
@@ -374,6 +375,117 @@ int run_ridge(RidgeCmd f) {
   return 0;
 }
 
+std::vector<int64_t> parse_counts(const std::string& spec, const std::string& flag) {
+  std::vector<int64_t> out;
+  for (const auto& t : split(spec, ',')) out.push_back(parse_integer(t, flag));
+  if (out.empty()) throw InputError(flag + ": give at least one value");
+  return out;
+}
+
+struct LoopCmd {
+  NetworkOptions net;
+  HysteresisOptions o;
+  std::string loops = "antagonistic,h", rates = "10", csv, plot;
+  bool json = false, quiet = false;
+};
+
+int run_loops(LoopCmd f) {
+  check_writable(f.csv);
+  check_writable(f.plot);
+  f.o.sweeps_per_step = parse_counts(f.rates, "--sweeps-per-step");
+  const SocialNetwork net = build_network(f.net);
+  ProgressLine line("social hysteresis", f.quiet);
+  f.o.progress = line.callback();
+  const std::vector<SocialLoop> r = social_hysteresis(net, split(f.loops, ','), f.o);
+  line(1.0);
+  auto xlabel = [](const std::string& p) { return p == "h" ? std::string("field h") : std::string("antagonistic fraction"); };
+  auto mname = [](const std::string& p) { return p == "h" ? std::string("m") : std::string("|m|"); };
+  if (!f.csv.empty()) {
+    std::ostringstream c;
+    c.precision(10);
+    c << "loop,sweeps_per_step,branch,parameter,m,m_err,polarization,polarization_err\n";
+    for (const auto& L : r)
+      for (const auto& loop : L.result.loops)
+        for (size_t k = 0; k < loop.field.size(); ++k)
+          c << L.parameter << ',' << loop.sweeps_per_step << ',' << (k < loop.field.size() / 2 ? "forward" : "back") << ','
+            << loop.field[k] << ',' << loop.magnetization[k].mean << ',' << loop.magnetization[k].error << ','
+            << loop.observed[k].mean << ',' << loop.observed[k].error << '\n';
+    write_output(f.csv, c.str());
+  }
+  if (!f.plot.empty()) {
+    std::vector<PlotPanel> panels;
+    for (const auto& L : r)
+      for (int which = 0; which < 2; ++which) {
+        PlotPanel p;
+        p.title = (which ? "polarization index" : mname(L.parameter)) + " vs " + xlabel(L.parameter) + ", beta = " +
+                  std::to_string(f.o.beta);
+        if (panels.empty()) p.title = net.description + ": " + p.title;
+        p.xlabel = xlabel(L.parameter);
+        p.ylabel = which ? "polarization" : mname(L.parameter);
+        int colour = 0;
+        for (const auto& loop : L.result.loops) {
+          const size_t half = loop.field.size() / 2;
+          for (int branch = 0; branch < 2; ++branch) {
+            PlotSeries s;
+            s.label = std::to_string(loop.sweeps_per_step) + " sweeps/step " + (branch ? "back" : "forward");
+            const auto& v = which ? loop.observed : loop.magnetization;
+            for (size_t k = branch * half; k < (branch + 1) * half; ++k)
+              s.x.push_back(loop.field[k]), s.y.push_back(v[k].mean), s.error.push_back(v[k].error);
+            s.curve = true;
+            s.colour = palette_colour(colour++);
+            p.series.push_back(s);
+          }
+        }
+        panels.push_back(p);
+      }
+    write_output(f.plot, render_svg(panels, 2));
+  }
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social hysteresis";
+    j["network"] = network_json(net);
+    j["beta"] = f.o.beta;
+    j["H"] = f.o.field_max;
+    j["antagonistic_max"] = f.o.antagonistic_max;
+    j["steps"] = f.o.steps;
+    j["repeats"] = f.o.repeats;
+    j["algo"] = f.o.algo;
+    j["seed"] = f.o.seed;
+    nlohmann::json loops = nlohmann::json::object();
+    double seconds = 0.0;
+    for (const auto& L : r) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const auto& loop : L.result.loops) {
+        nlohmann::json m = nlohmann::json::array(), pol = nlohmann::json::array();
+        for (const auto& e : loop.magnetization) m.push_back(to_json(e));
+        for (const auto& e : loop.observed) pol.push_back(to_json(e));
+        arr.push_back({{"sweeps_per_step", loop.sweeps_per_step}, {"rate", loop.rate}, {"parameter", loop.field},
+                       {"m", m}, {"polarization", pol}, {"area_m", to_json(loop.area)},
+                       {"area_polarization", to_json(loop.observed_area)}});
+      }
+      loops[L.parameter] = arr;
+      seconds += L.result.seconds;
+    }
+    j["loops"] = loops;
+    j["seconds"] = seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  for (const auto& L : r) {
+    std::printf("# %s; %s loop %s, beta = %g, %d steps per branch, %s, %d repeats, %.1f s\n", net.description.c_str(),
+                L.parameter.c_str(),
+                L.parameter == "h" ? ("-H -> +H -> -H, H = " + std::to_string(f.o.field_max)).c_str()
+                                   : ("0 -> F -> 0, F = " + std::to_string(f.o.antagonistic_max)).c_str(),
+                f.o.beta, f.o.steps, f.o.algo.c_str(), f.o.repeats, L.result.seconds);
+    std::printf("%14s %12s %26s %26s\n", "sweeps/step", "rate", ("loop area of " + mname(L.parameter)).c_str(),
+                "loop area of polarization");
+    for (const auto& loop : L.result.loops)
+      std::printf("%14lld %12.3g %13.5f +- %-10.2g %13.5f +- %-10.2g\n", static_cast<long long>(loop.sweeps_per_step),
+                  loop.rate, loop.area.mean, loop.area.error, loop.observed_area.mean, loop.observed_area.error);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -454,6 +566,31 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_ridge(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("hysteresis", "Polarisation index and m forward and back in the antagonistic "
+                                                     "fraction and in a field: loops and their areas with errors");
+    cmd->footer("Example: spinlab social hysteresis --network sbm:sizes=200,200,p_in=0.05,p_out=0.01 --beta 1 --loop h");
+    auto f = std::make_shared<LoopCmd>();
+    f->o.algo = "glauber";
+    f->o.threads = 2;
+    f->o.beta = 1.0;
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--loop", f->loops, "comma list: antagonistic (0 -> F -> 0) and/or h (-H -> +H -> -H)")->capture_default_str();
+    cmd->add_option("--beta", f->o.beta, "inverse social temperature")->capture_default_str();
+    cmd->add_option("--antagonistic-max", f->o.antagonistic_max, "F: the largest antagonistic fraction")->capture_default_str();
+    cmd->add_option("--H", f->o.field_max, "field amplitude of the h loop")->capture_default_str();
+    cmd->add_option("--steps", f->o.steps, "values per branch")->capture_default_str();
+    cmd->add_option("--sweeps-per-step", f->rates, "sweeps at each value, one loop per entry (e.g. 1,4,16)")->capture_default_str();
+    cmd->add_option("--repeats", f->o.repeats, "independent loops per rate (errors from their spread)")->capture_default_str();
+    cmd->add_option("--algo", f->o.algo, "single-spin dynamics")->capture_default_str();
+    cmd->add_option("--seed", f->o.seed, "random seed")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->o.threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_option("--csv", f->csv, "write every branch point as CSV");
+    cmd->add_option("--plot", f->plot, "write the loops as an SVG");
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_loops(*f); }; });
   }
 }
 

@@ -104,4 +104,25 @@ expect_error "--ramp-sweeps must be at least 3 windows" social ridge --network k
 expect_error "--seeds: '99' is not a site" social ridge --network karate --seeds 99
 printf '1 -1\n' >"$tmp/short.state"
 expect_error "short.state: 2 spins, the model has 34" social ridge --network karate --state "$tmp/short.state"
+# social hysteresis: both loops, JSON shape, CSV rows, SVG, bad input
+"$bin" social hysteresis --network sbm:sizes=50,50,p_in=0.2,p_out=0.05 --beta 0.5 --H 12 --steps 5 --repeats 2 \
+  --sweeps-per-step 1,2 --json --quiet --csv "$tmp/h.csv" --plot "$tmp/h.svg" >"$tmp/h.json" || { echo "FAIL: social hysteresis"; fail=1; }
+$PY - "$tmp/h.json" "$tmp/h.csv" <<'PYEOF' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert set(j["loops"]) == {"antagonistic", "h"}, j["loops"].keys()
+for name, loops in j["loops"].items():
+    assert len(loops) == 2
+    for L in loops:
+        assert len(L["parameter"]) == 10 and len(L["m"]) == 10 and len(L["polarization"]) == 10
+        assert set(L["area_m"]) >= {"mean", "error"} and set(L["area_polarization"]) >= {"mean", "error"}
+assert j["loops"]["h"][0]["area_m"]["mean"] > 0  # ordered: the loop is open
+rows = open(sys.argv[2]).read().strip().split("\n")
+assert rows[0] == "loop,sweeps_per_step,branch,parameter,m,m_err,polarization,polarization_err" and len(rows) == 41
+print("social hysteresis JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/h.svg" || { echo "FAIL: no hysteresis SVG"; fail=1; }
+expect_error "--loop: unknown loop 'beta'" social hysteresis --network karate --loop beta
+expect_error "--loop h: the network already has fields" social hysteresis --network karate --loop h --field 0.5
+expect_error "--sweeps-per-step" social hysteresis --network karate --sweeps-per-step 1,x
 exit $fail
