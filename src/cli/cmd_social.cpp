@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "io/files.hpp"
 #include "io/svg_plot.hpp"
+#include "social/anneal.hpp"
 #include "social/loops.hpp"
 #include "social/network.hpp"
 #include "social/ridge.hpp"
@@ -486,6 +487,86 @@ int run_loops(LoopCmd f) {
   return 0;
 }
 
+struct AnnealCmd {
+  NetworkOptions net;
+  AnnealOptions o;
+  std::string beta = "0.1:2", taus = "1,10,100,1000", csv, plot;
+  bool json = false, quiet = false;
+};
+
+int run_anneal(AnnealCmd f) {
+  check_writable(f.csv);
+  check_writable(f.plot);
+  std::tie(f.o.quench.beta_initial, f.o.quench.beta_final) = parse_pair(f.beta, "--beta");
+  f.o.quench.ramp_sweeps = parse_counts(f.taus, "--tau");
+  const SocialNetwork net = build_network(f.net);
+  ProgressLine line("social anneal", f.quiet);
+  f.o.quench.progress = line.callback();
+  const AnnealResult r = social_anneal(net, f.o);
+  line(1.0);
+  const auto& q = r.quench;
+  if (!f.csv.empty()) {
+    std::ostringstream c;
+    c.precision(10);
+    c << "tau,wall_density,wall_density_err,excess,excess_err\n";
+    for (const auto& p : q.points)
+      c << p.ramp_sweeps << ',' << p.wall_density.mean << ',' << p.wall_density.error << ',' << p.excess_density.mean
+        << ',' << p.excess_density.error << '\n';
+    write_output(f.csv, c.str());
+  }
+  if (!f.plot.empty()) {
+    PlotPanel p;
+    p.title = net.description + ": residual domain walls after cooling to beta = " + std::to_string(f.o.quench.beta_final);
+    p.xlabel = "log10 cooling time tau (sweeps)";
+    p.ylabel = "log10 excess wall density";
+    PlotSeries s;
+    s.label = "measured";
+    for (const auto& pt : q.points)
+      if (pt.excess_density.mean > 0) {
+        s.x.push_back(std::log10(static_cast<double>(pt.ramp_sweeps)));
+        s.y.push_back(std::log10(pt.excess_density.mean));
+        s.error.push_back(pt.excess_density.error / (pt.excess_density.mean * std::log(10.0)));
+      }
+    p.series.push_back(s);
+    write_output(f.plot, render_svg({p}, 1));
+  }
+  if (f.json) {
+    nlohmann::json j;
+    j["command"] = "social anneal";
+    j["network"] = network_json(net);
+    j["beta_initial"] = f.o.quench.beta_initial;
+    j["beta_final"] = f.o.quench.beta_final;
+    j["algo"] = f.o.quench.algo;
+    j["repeats"] = f.o.quench.repeats;
+    j["seed"] = f.o.quench.seed;
+    j["equilibrium_density"] = to_json(r.equilibrium);
+    j["equilibrium_source"] = r.equilibrium_source;
+    j["between_fraction"] = std::isfinite(r.between_fraction) ? nlohmann::json(r.between_fraction) : nlohmann::json();
+    nlohmann::json pts = nlohmann::json::array();
+    for (const auto& p : q.points)
+      pts.push_back({{"tau", p.ramp_sweeps}, {"wall_density", to_json(p.wall_density)}, {"excess_density", to_json(p.excess_density)}});
+    j["points"] = pts;
+    j["kappa"] = to_json(q.kappa);
+    j["fit"] = "excess ~ tau^-kappa, weighted least squares on log-log over points with excess > 2 errors";
+    j["seconds"] = r.seconds;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("# %s; beta %g -> %g linearly over tau sweeps from random opinions, %s, %d repeats, %.1f s\n",
+              net.description.c_str(), f.o.quench.beta_initial, f.o.quench.beta_final, f.o.quench.algo.c_str(),
+              f.o.quench.repeats, r.seconds);
+  std::printf("equilibrium wall density at beta_final: %.6g +- %.2g (%s)\n", r.equilibrium.mean, r.equilibrium.error,
+              r.equilibrium_source.c_str());
+  if (std::isfinite(r.between_fraction))
+    std::printf("ties between communities: %.6g (the walls of communities frozen on opposite sides)\n", r.between_fraction);
+  std::printf("%10s %26s %26s\n", "tau", "wall density", "excess");
+  for (const auto& p : q.points)
+    std::printf("%10lld %14.6f +- %-9.2g %14.6f +- %-9.2g\n", static_cast<long long>(p.ramp_sweeps), p.wall_density.mean,
+                p.wall_density.error, p.excess_density.mean, p.excess_density.error);
+  std::printf("excess ~ tau^-kappa: kappa = %.4f +- %.4f\n", q.kappa.mean, q.kappa.error);
+  return 0;
+}
+
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -591,6 +672,29 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_loops(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("anneal", "Quench vs slow anneal: residual domain-wall density vs cooling time "
+                                                 "with a power-law fit");
+    cmd->footer("Example: spinlab social anneal --network sbm:sizes=250,250,250,250,p_in=0.05,p_out=0.002 --beta 0.1:2 --tau 1,10,100,1000");
+    auto f = std::make_shared<AnnealCmd>();
+    f->o.quench.algo = "glauber";
+    f->o.quench.threads = 2;
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--beta", f->beta, "START:END of the linear ramp in beta")->capture_default_str();
+    cmd->add_option("--tau", f->taus, "cooling times in sweeps, comma-separated (1 = a quench)")->capture_default_str();
+    cmd->add_option("--repeats", f->o.quench.repeats, "ramps per tau (errors from their spread)")->capture_default_str();
+    cmd->add_option("--algo", f->o.quench.algo, "single-spin dynamics")->capture_default_str();
+    cmd->add_option("--equilibrium", f->o.equilibrium, "equilibrium wall density at the final beta (default: measured from consensus)");
+    cmd->add_option("--eq-sweeps", f->o.eq_sweeps, "measured sweeps of the equilibrium run")->capture_default_str();
+    cmd->add_option("--eq-therm", f->o.eq_therm, "discarded sweeps of the equilibrium run")->capture_default_str();
+    cmd->add_option("--seed", f->o.quench.seed, "random seed")->check(seed_validator())->capture_default_str();
+    cmd->add_option("--threads", f->o.quench.threads, "threads (results do not depend on it)")->capture_default_str();
+    cmd->add_option("--csv", f->csv, "write the table as CSV");
+    cmd->add_option("--plot", f->plot, "write log excess density vs log tau as an SVG");
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
+    cmd->callback([&run, f] { run = [f] { return run_anneal(*f); }; });
   }
 }
 

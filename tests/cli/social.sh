@@ -125,4 +125,27 @@ grep -q "</svg>" "$tmp/h.svg" || { echo "FAIL: no hysteresis SVG"; fail=1; }
 expect_error "--loop: unknown loop 'beta'" social hysteresis --network karate --loop beta
 expect_error "--loop h: the network already has fields" social hysteresis --network karate --loop h --field 0.5
 expect_error "--sweeps-per-step" social hysteresis --network karate --sweeps-per-step 1,x
+# social anneal: JSON shape, CSV, SVG, determinism across --threads, bad input
+"$bin" social anneal --network sbm:sizes=50,50,50,50,p_in=0.2,p_out=0.01 --beta 0.1:2 --tau 5,50 --repeats 4 --eq-sweeps 200 \
+  --json --quiet --csv "$tmp/a.csv" --plot "$tmp/a.svg" >"$tmp/a1.json" || { echo "FAIL: social anneal"; fail=1; }
+"$bin" social anneal --network sbm:sizes=50,50,50,50,p_in=0.2,p_out=0.01 --beta 0.1:2 --tau 5,50 --repeats 4 --eq-sweeps 200 \
+  --json --quiet --threads 1 >"$tmp/a2.json"
+$PY - "$tmp/a1.json" "$tmp/a2.json" "$tmp/a.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert [p["tau"] for p in a["points"]] == [5, 50]
+for p in a["points"]:
+    assert set(p["wall_density"]) >= {"mean", "error"} and set(p["excess_density"]) >= {"mean", "error"}
+assert set(a["kappa"]) >= {"mean", "error"} and set(a["equilibrium_density"]) >= {"mean", "error", "tau_int"}
+assert 0 < a["between_fraction"] < 1
+for x in (a, b): x.pop("seconds"); x["network"].pop("build_seconds")
+assert a == b, "anneal is not deterministic across --threads"
+rows = open(sys.argv[3]).read().strip().split("\n")
+assert rows[0] == "tau,wall_density,wall_density_err,excess,excess_err" and len(rows) == 3
+print("social anneal JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/a.svg" || { echo "FAIL: no anneal SVG"; fail=1; }
+expect_error "--tau" social anneal --network karate --tau 10,-1
+expect_error "--equilibrium must lie in \[0, 1\]" social anneal --network karate --equilibrium 3
+expect_error "--beta: expected A:B" social anneal --network karate --beta 2
 exit $fail
