@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "social/network.hpp"
 #include "social/anneal.hpp"
+#include "social/draw.hpp"
 #include "social/loops.hpp"
 #include "social/ridge.hpp"
 #include "test_util.hpp"
@@ -216,4 +217,55 @@ TEST(SocialAnneal, RingEquilibriumIsExactAndSlowCoolingLeavesFewerWalls) {
   EXPECT_EQ(social_anneal(net("karate"), o).equilibrium.mean, 0.25);
   o.equilibrium = 2.0;
   EXPECT_THROW(social_anneal(net("karate"), o), InputError);
+}
+
+TEST(SocialDraw, NodesOrCommunitiesAsDiscsColouredByOpinion) {
+  const SocialNetwork k = net("karate");
+  std::vector<Spin> s(34, -1);
+  s[0] = 1;
+  DrawOptions o;
+  o.size = 400;
+  const NetworkPicture p = draw_network(k, s, o);
+  EXPECT_FALSE(p.coarse);
+  EXPECT_EQ(p.layout, "fr");
+  ASSERT_EQ(p.drawing.discs.size(), 34u);
+  EXPECT_EQ(p.drawing.lines.size(), 78u);
+  EXPECT_EQ(p.drawing.discs[0].fill, (Rgb{213, 94, 0}));  // +1: vermilion
+  EXPECT_EQ(p.drawing.discs[1].fill, (Rgb{0, 114, 178}));  // -1: blue
+  EXPECT_GT(p.drawing.discs[33].r, p.drawing.discs[11].r);  // degree 17 vs 1
+  for (const auto& d : p.drawing.discs) {
+    EXPECT_GE(d.x - d.r, 0.0);
+    EXPECT_LE(d.x + d.r, 400.0);
+  }
+  // Deterministic layout for a seed.
+  EXPECT_EQ(draw_network(k, s, o).drawing.discs[5].x, p.drawing.discs[5].x);
+  // Raster: the last-drawn disc's centre pixel has its colour.
+  const Image img = rasterise_drawing(p.drawing);
+  ASSERT_EQ(img.channels, 3);
+  const auto& d = p.drawing.discs.back();
+  const size_t at = (static_cast<size_t>(d.y) * img.width + static_cast<size_t>(d.x)) * 3;
+  EXPECT_EQ(img.pixels[at], d.fill[0]);
+  EXPECT_EQ(img.pixels[at + 2], d.fill[2]);
+  EXPECT_EQ(img.pixels[0], 255);  // white corner
+  const std::string svg = render_drawing_svg(p.drawing);
+  size_t circles = 0;
+  for (size_t i = svg.find("<circle"); i != std::string::npos; i = svg.find("<circle", i + 1)) ++circles;
+  EXPECT_EQ(circles, 34u);
+  // Coarse-grained by the sbm's own blocks: one disc per community, coloured by its mean.
+  const SocialNetwork b = net("sbm:sizes=300,300,300,p_in=0.05,p_out=0.005");
+  std::vector<Spin> t(900, -1);
+  for (int i = 0; i < 300; ++i) t[i] = 1;
+  o.max_nodes = 100;
+  const NetworkPicture q = draw_network(b, t, o);
+  EXPECT_TRUE(q.coarse);
+  EXPECT_EQ(q.community_source, "network");
+  ASSERT_EQ(q.drawing.discs.size(), 3u);
+  EXPECT_EQ(q.drawing.lines.size(), 3u);
+  int plus = 0;
+  for (const auto& c : q.drawing.discs) plus += c.fill == Rgb{213, 94, 0};
+  EXPECT_EQ(plus, 1);
+  // Without communities: Louvain.
+  EXPECT_EQ(draw_network(net("ba:n=300,m=2"), {}, o).community_source, "louvain");
+  o.layout = "nope";
+  EXPECT_THROW(draw_network(k, s, o), InputError);
 }

@@ -9,7 +9,9 @@
 #include "core/error.hpp"
 #include "io/files.hpp"
 #include "io/svg_plot.hpp"
+#include "io/png.hpp"
 #include "social/anneal.hpp"
+#include "social/draw.hpp"
 #include "social/loops.hpp"
 #include "social/network.hpp"
 #include "social/ridge.hpp"
@@ -194,19 +196,35 @@ int run_sweep(const SweepCmd& f) {
   return 0;
 }
 
+// A spin state file that read_spin_state reads back: a comment line, then the N values.
+void write_state(const std::string& path, std::span<const Spin> s, const std::string& what) {
+  std::string text = "# " + what + "\n";
+  text.reserve(text.size() + 3 * s.size());
+  for (size_t i = 0; i < s.size(); ++i) text += s[i] > 0 ? ((i + 1) % 32 ? "1 " : "1\n") : ((i + 1) % 32 ? "-1 " : "-1\n");
+  text += "\n";
+  write_output(path, text);
+}
+
 struct TargetCmd {
   NetworkOptions net;
   TargetOptions o;
-  std::string strategies = "hubs,random,bridges,walls";
+  std::string strategies = "hubs,random,bridges,walls", state, state_out;
   bool json = false, quiet = false;
 };
 
 int run_target(TargetCmd f) {
   f.o.strategies = split(f.strategies, ',');
+  check_writable(f.state_out);
+  if (!f.state.empty()) {
+    NetworkOptions first = f.net;
+    f.o.start = read_spin_state(f.state, build_network(first).model.size());
+  }
   ProgressLine line("social target", f.quiet);
   f.o.progress = line.callback();
   const TargetResult r = social_target(f.net, f.o);
   line(1.0);
+  if (!f.state_out.empty() && !r.final_state.empty())
+    write_state(f.state_out, r.final_state, "social target: final state of replica 0, strategy " + f.o.strategies[0] + ", " + r.description);
   if (f.json) {
     nlohmann::json j;
     j["command"] = "social target";
@@ -567,6 +585,46 @@ int run_anneal(AnnealCmd f) {
   return 0;
 }
 
+struct DrawCmd {
+  NetworkOptions net;
+  DrawOptions o;
+  std::string state, svg, png;
+  bool json = false;
+};
+
+int run_draw(const DrawCmd& f) {
+  if (f.svg.empty() && f.png.empty()) throw InputError("give --svg FILE and/or --png FILE");
+  check_writable(f.svg);
+  check_writable(f.png);
+  const SocialNetwork net = build_network(f.net);
+  std::vector<Spin> s;
+  if (!f.state.empty()) s = read_spin_state(f.state, net.model.size());
+  NetworkPicture pic = draw_network(net, s, f.o);
+  char title[400];
+  std::snprintf(title, sizeof title, "%s%s, %s layout%s", net.description.c_str(),
+                s.empty() ? "" : (", m = " + std::to_string(static_cast<double>(IsingModel::magnetization(s)) / s.size())).c_str(),
+                pic.layout.c_str(),
+                pic.coarse ? (", " + std::to_string(pic.communities) + " communities (" + pic.community_source + ")").c_str() : "");
+  pic.drawing.title = title;
+  if (!f.svg.empty()) write_output(f.svg, render_drawing_svg(pic.drawing));
+  if (!f.png.empty()) write_png(f.png, rasterise_drawing(pic.drawing));
+  if (f.json) {
+    nlohmann::json j = {{"command", "social draw"}, {"network", network_json(net)}, {"coarse", pic.coarse},
+                        {"drawn_nodes", pic.drawn_nodes}, {"drawn_edges", pic.drawn_edges}, {"layout", pic.layout},
+                        {"communities", pic.communities}, {"size", f.o.size}};
+    if (pic.coarse) j["community_source"] = pic.community_source;
+    if (!s.empty()) j["m"] = static_cast<double>(IsingModel::magnetization(s)) / s.size();
+    if (!f.svg.empty()) j["svg"] = f.svg;
+    if (!f.png.empty()) j["png"] = f.png;
+    std::printf("%s\n", j.dump(1).c_str());
+    return 0;
+  }
+  std::printf("%s: %d %s, %lld lines, %s layout -> %s%s%s\n", net.description.c_str(), pic.drawn_nodes,
+              pic.coarse ? "community discs" : "nodes", static_cast<long long>(pic.drawn_edges), pic.layout.c_str(),
+              f.svg.c_str(), f.svg.empty() || f.png.empty() ? "" : ", ", f.png.c_str());
+  return 0;
+}
+
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -615,6 +673,8 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_option("--sweeps", f->o.max_sweeps, "sweeps per run")->capture_default_str();
     cmd->add_option("--replicas", f->o.replicas, "runs per strategy and network")->capture_default_str();
     cmd->add_option("--networks", f->o.networks, "network realisations (seeds --network-seed + r)")->capture_default_str();
+    cmd->add_option("--state", f->state, "start state file (N values +-1); default all -1");
+    cmd->add_option("--state-out", f->state_out, "write the final state of replica 0 of the first strategy (for social draw)");
     cmd->add_option("--seed", f->o.seed, "random seed of the dynamics")->check(seed_validator())->capture_default_str();
     cmd->add_option("--threads", f->o.threads, "threads (results do not depend on it)")->capture_default_str();
     cmd->add_flag("--json", f->json, "print JSON");
@@ -695,6 +755,23 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_anneal(*f); }; });
+  }
+  {
+    auto* cmd = social->add_subcommand("draw", "Picture of the network coloured by opinion (igraph layouts; large "
+                                               "networks coarse-grained by community)");
+    cmd->footer("Example: spinlab social target --network ba:n=500,m=2 --budget 10 --h 100 --beta 0.3 --state-out s.txt\n"
+                "         spinlab social draw --network ba:n=500,m=2 --state s.txt --svg net.svg --png net.png");
+    auto f = std::make_shared<DrawCmd>();
+    add_network_flags(cmd, f->net);
+    cmd->add_option("--state", f->state, "opinions: a state file (N values +-1); default grey");
+    cmd->add_option("--svg", f->svg, "write the picture as SVG");
+    cmd->add_option("--png", f->png, "write the picture as PNG");
+    cmd->add_option("--layout", f->o.layout, "auto | fr (Fruchterman-Reingold) | drl")->capture_default_str();
+    cmd->add_option("--max-nodes", f->o.max_nodes, "above this many nodes, draw one disc per community")->capture_default_str();
+    cmd->add_option("--size", f->o.size, "picture width and height in pixels")->capture_default_str();
+    cmd->add_option("--seed", f->o.seed, "seed of the layout and of the Louvain communities")->check(seed_validator())->capture_default_str();
+    cmd->add_flag("--json", f->json, "print JSON");
+    cmd->callback([&run, f] { run = [f] { return run_draw(*f); }; });
   }
 }
 

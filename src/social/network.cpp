@@ -321,21 +321,30 @@ std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t
   return e;
 }
 
-std::vector<double> betweenness(const Graph& g) {
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
+namespace {
+
+// The undirected igraph of g's edges (weights dropped); caller holds igraph_mutex().
+void to_igraph(const Graph& g, IGraph& ig, const std::string& what) {
   igraph_vector_int_t ev;
-  check(igraph_vector_int_init(&ev, 2 * g.num_edges()), "betweenness");
+  check(igraph_vector_int_init(&ev, 2 * g.num_edges()), what);
   igraph_integer_t k = 0;
   g.for_each_edge([&](int32_t i, int32_t j, double) {
     VECTOR(ev)[k++] = i;
     VECTOR(ev)[k++] = j;
   });
-  IGraph ig;
   const igraph_error_t e = igraph_create(&ig.g, &ev, g.num_vertices(), IGRAPH_UNDIRECTED);
   igraph_vector_int_destroy(&ev);
-  check(e, "betweenness");
+  check(e, what);
   ig.ready = true;
+}
+
+}  // namespace
+
+std::vector<double> betweenness(const Graph& g) {
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  IGraph ig;
+  to_igraph(g, ig, "betweenness");
   igraph_vector_t res;
   check(igraph_vector_init(&res, 0), "betweenness");
   const igraph_error_t e2 = igraph_betweenness(&ig.g, &res, igraph_vss_all(), false, nullptr);
@@ -344,6 +353,54 @@ std::vector<double> betweenness(const Graph& g) {
     for (size_t v = 0; v < out.size(); ++v) out[v] = VECTOR(res)[v];
   igraph_vector_destroy(&res);
   check(e2, "betweenness");
+  return out;
+}
+
+std::vector<double> layout_network(const Graph& g, const std::string& method, uint64_t seed,
+                                   const std::vector<double>& weights) {
+  if (method != "fr" && method != "drl") throw InputError("--layout: unknown layout '" + method + "' (known: fr, drl)");
+  if (!weights.empty() && static_cast<int64_t>(weights.size()) != g.num_edges()) throw InputError("layout: wrong weight count");
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  igraph_rng_seed(igraph_rng_default(), seed);
+  IGraph ig;
+  to_igraph(g, ig, "layout");
+  igraph_matrix_t res;
+  check(igraph_matrix_init(&res, 0, 0), "layout");
+  igraph_vector_t w;
+  igraph_vector_view(&w, weights.data(), static_cast<igraph_integer_t>(weights.size()));
+  const igraph_vector_t* wp = weights.empty() ? nullptr : &w;
+  igraph_error_t e;
+  if (method == "fr") {
+    e = igraph_layout_fruchterman_reingold(&ig.g, &res, false, 500, std::sqrt(static_cast<double>(g.num_vertices())),
+                                           IGRAPH_LAYOUT_AUTOGRID, wp, nullptr, nullptr, nullptr, nullptr);
+  } else {
+    igraph_layout_drl_options_t opts;
+    e = igraph_layout_drl_options_init(&opts, IGRAPH_LAYOUT_DRL_DEFAULT);
+    if (e == IGRAPH_SUCCESS) e = igraph_layout_drl(&ig.g, &res, false, &opts, wp);
+  }
+  std::vector<double> out(2 * static_cast<size_t>(g.num_vertices()));
+  if (e == IGRAPH_SUCCESS)
+    for (int32_t v = 0; v < g.num_vertices(); ++v) out[2 * v] = MATRIX(res, v, 0), out[2 * v + 1] = MATRIX(res, v, 1);
+  igraph_matrix_destroy(&res);
+  check(e, "layout " + method);
+  return out;
+}
+
+std::vector<int32_t> multilevel_communities(const Graph& g, uint64_t seed) {
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  igraph_rng_seed(igraph_rng_default(), seed);
+  IGraph ig;
+  to_igraph(g, ig, "communities");
+  igraph_vector_int_t membership;
+  check(igraph_vector_int_init(&membership, 0), "communities");
+  const igraph_error_t e = igraph_community_multilevel(&ig.g, nullptr, 1.0, &membership, nullptr, nullptr);
+  std::vector<int32_t> out(static_cast<size_t>(g.num_vertices()));
+  if (e == IGRAPH_SUCCESS)
+    for (size_t v = 0; v < out.size(); ++v) out[v] = static_cast<int32_t>(VECTOR(membership)[v]);
+  igraph_vector_int_destroy(&membership);
+  check(e, "igraph_community_multilevel");
   return out;
 }
 

@@ -54,6 +54,17 @@ std::vector<int32_t> select_nodes(const std::string& spec, const std::string& fl
 /// Betweenness centrality of every vertex (igraph_betweenness, unweighted, exact: O(N |E|)).
 std::vector<double> betweenness(const Graph& g);
 
+/// Node positions (x_v, y_v interleaved) from igraph: "fr" = igraph_layout_fruchterman_reingold
+/// (Fruchterman & Reingold, Softw. Pract. Exper. 21, 1129 (1991); 500 iterations), "drl" =
+/// igraph_layout_drl (Martin et al., DrL, Sandia 2007; for large graphs), igraph's RNG seeded with
+/// seed; optional edge weights (attraction) in for_each_edge order.
+std::vector<double> layout_network(const Graph& g, const std::string& method, uint64_t seed,
+                                   const std::vector<double>& weights = {});
+
+/// Louvain communities (igraph_community_multilevel, Blondel et al., J. Stat. Mech. P10008
+/// (2008), resolution 1, unweighted): a label 0..K-1 per node.
+std::vector<int32_t> multilevel_communities(const Graph& g, uint64_t seed);
+
 /// Network-theory predictions for the ferromagnet J = 1 on it (the sweep prints them).
 /// Bethe lattice of degree k (random regular graphs): tanh beta_c = 1/(k-1).
 /// Uncorrelated networks (Dorogovtsev, Goltsev & Mendes, PRE 66, 016104 (2002); Leone et al. 2002):

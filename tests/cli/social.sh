@@ -148,4 +148,26 @@ grep -q "</svg>" "$tmp/a.svg" || { echo "FAIL: no anneal SVG"; fail=1; }
 expect_error "--tau" social anneal --network karate --tau 10,-1
 expect_error "--equilibrium must lie in \[0, 1\]" social anneal --network karate --equilibrium 3
 expect_error "--beta: expected A:B" social anneal --network karate --beta 2
+# social target --state-out -> social draw (SVG, PNG, coarse-grained), bad input
+"$bin" social target --network ba:n=300,m=2 --budget 5 --h 100 --beta 0.3 --sweeps 10 --replicas 2 --strategies hubs \
+  --state-out "$tmp/final.txt" --quiet >/dev/null || { echo "FAIL: social target --state-out"; fail=1; }
+"$bin" social draw --network ba:n=300,m=2 --state "$tmp/final.txt" --svg "$tmp/d.svg" --png "$tmp/d.png" --json >"$tmp/d.json" \
+  || { echo "FAIL: social draw"; fail=1; }
+"$bin" social draw --network sbm:sizes=400,400,p_in=0.02,p_out=0.002 --max-nodes 100 --png "$tmp/c.png" --json >"$tmp/c.json" \
+  || { echo "FAIL: social draw coarse"; fail=1; }
+$PY - "$tmp/d.json" "$tmp/c.json" "$tmp/d.svg" "$tmp/d.png" <<'PYEOF' || fail=1
+import json, sys
+d, c = (json.load(open(f)) for f in sys.argv[1:3])
+assert d["drawn_nodes"] == 300 and d["drawn_edges"] == d["network"]["edges"] and not d["coarse"] and d["layout"] == "fr"
+assert -1 <= d["m"] <= 1
+assert c["coarse"] and c["drawn_nodes"] == 2 and c["community_source"] == "network"
+svg = open(sys.argv[3]).read()
+assert svg.count("<circle") == 300 and svg.rstrip().endswith("</svg>")
+assert open(sys.argv[4], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+print("social draw JSON/SVG/PNG ok")
+PYEOF
+expect_error "give --svg FILE and/or --png FILE" social draw --network karate
+expect_error "--layout: unknown layout 'x'" social draw --network karate --layout x --svg "$tmp/x.svg"
+expect_error "final.txt: 300 spins, the model has 34" social draw --network karate --state "$tmp/final.txt" --svg "$tmp/x.svg"
+expect_error "final.txt: 300 spins, the model has 34" social target --network karate --state "$tmp/final.txt"
 exit $fail
