@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "social/network.hpp"
 #include "social/anneal.hpp"
+#include "social/cascade.hpp"
 #include "social/draw.hpp"
 #include "social/loops.hpp"
 #include "social/ridge.hpp"
@@ -268,4 +269,53 @@ TEST(SocialDraw, NodesOrCommunitiesAsDiscsColouredByOpinion) {
   EXPECT_EQ(draw_network(net("ba:n=300,m=2"), {}, o).community_source, "louvain");
   o.layout = "nope";
   EXPECT_THROW(draw_network(k, s, o), InputError);
+}
+
+TEST(SocialCascade, ExactOnAStarAndNothingSpreadsAtInfiniteTemperature) {
+  // Star: hub 0 and 19 leaves under the zero-temperature majority rule from all -1. Holding the
+  // hub at +1 turns every leaf (its only neighbour says +1); the control (hub held at -1) keeps
+  // all at -1: the cascade is exactly 19 nodes in every replica.
+  std::vector<Edge> edges;
+  for (int32_t v = 1; v < 20; ++v) edges.push_back({0, v, 1.0});
+  const IsingModel star(Graph::from_edges(20, edges));
+  CascadeOptions o;
+  o.algo = "majority";
+  o.seeds = {0};
+  o.therm = 5;
+  o.sweeps = 50;
+  o.replicas = 4;
+  const CascadeResult r = social_cascade(star, o);
+  EXPECT_EQ(r.size.mean, 19.0);
+  EXPECT_EQ(r.size.error, 0.0);
+  EXPECT_EQ(r.damage.mean, 19.0);
+  EXPECT_EQ(r.global_fraction, 1.0);
+  // beta = 0: heat-bath updates ignore the neighbours, and with shared random numbers the two
+  // copies agree on every node once it has been updated: no cascade, no damage, exactly.
+  const SocialNetwork ba = net("ba:n=500,m=2");
+  o.algo = "glauber";
+  o.beta = 0.0;
+  o.seeds.clear();
+  o.random_seeds = 5;
+  o.sweeps = 40;
+  for (bool pin : {true, false}) {
+    o.pin = pin;
+    const CascadeResult hot = social_cascade(ba.model, o);
+    EXPECT_EQ(hot.damage.mean, 0.0) << pin;
+    EXPECT_EQ(hot.size.mean, 0.0) << pin;
+  }
+  // Ordered at beta = 1: five hubs held at +1 move many nodes, five random nodes far fewer.
+  o.beta = 1.0;
+  o.pin = true;
+  o.replicas = 8;
+  const CascadeResult rnd = social_cascade(ba.model, o);
+  o.random_seeds = 0;
+  o.seeds = select_nodes("top:5", "--seeds", ba.model.graph());
+  const CascadeResult hubs = social_cascade(ba.model, o);
+  EXPECT_GT(spinlab::testing::z_difference(hubs.size, rnd.size), 4.0) << hubs.size.mean << " vs " << rnd.size.mean;
+  // A zealot cannot be a seed.
+  SocialNetwork z = ba;
+  std::vector<Spin> frozen(500, 0);
+  frozen[hubs.seed_count > 0 ? o.seeds[0] : 0] = 1;
+  z.model.set_frozen(frozen);
+  EXPECT_THROW(social_cascade(z.model, o), InputError);
 }

@@ -170,4 +170,25 @@ expect_error "give --svg FILE and/or --png FILE" social draw --network karate
 expect_error "--layout: unknown layout 'x'" social draw --network karate --layout x --svg "$tmp/x.svg"
 expect_error "final.txt: 300 spins, the model has 34" social draw --network karate --state "$tmp/final.txt" --svg "$tmp/x.svg"
 expect_error "final.txt: 300 spins, the model has 34" social target --network karate --state "$tmp/final.txt"
+# social cascade: JSON shape, determinism across --threads, exact zero at beta = 0, CSV, bad input
+"$bin" social cascade --network ba:n=300,m=2 --seeds top:5 --beta 0.5 --sweeps 20 --replicas 4 --json --quiet \
+  --csv "$tmp/k.csv" >"$tmp/k1.json" || { echo "FAIL: social cascade"; fail=1; }
+"$bin" social cascade --network ba:n=300,m=2 --seeds top:5 --beta 0.5 --sweeps 20 --replicas 4 --json --quiet --threads 1 >"$tmp/k2.json"
+"$bin" social cascade --network ba:n=300,m=2 --seeds random:5 --beta 0 --sweeps 20 --replicas 4 --json --quiet >"$tmp/k0.json"
+$PY - "$tmp/k1.json" "$tmp/k2.json" "$tmp/k0.json" "$tmp/k.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b, z = (json.load(open(f)) for f in sys.argv[1:4])
+for k in ("cascade_size", "damage", "perturbed_changed", "control_changed"):
+    assert set(a[k]) >= {"mean", "error"}, k
+assert a["seed_count"] == 5 and a["pinned"] and a["cascade_size"]["mean"] > 0
+for x in (a, b): x.pop("seconds"); x["network"].pop("build_seconds")
+assert a == b, "cascade is not deterministic across --threads"
+assert z["cascade_size"]["mean"] == 0 and z["damage"]["mean"] == 0, z
+rows = open(sys.argv[4]).read().strip().split("\n")
+assert rows[0] == "replica,size,damage" and len(rows) == 5
+print("social cascade JSON/CSV ok")
+PYEOF
+expect_error "--seeds is required" social cascade --network karate
+expect_error "--seeds random:K: K must lie in 1..34" social cascade --network karate --seeds random:0
+expect_error "--seeds: node 0 is a zealot" social cascade --network karate --seeds 0 --zealots 0:+1
 exit $fail
