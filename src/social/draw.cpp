@@ -108,9 +108,9 @@ NetworkPicture draw_network(const SocialNetwork& net, std::span<const Spin> stat
     const double rmax = std::clamp(o.size / (2.5 * std::sqrt(static_cast<double>(K))), 4.0, 60.0);
     q.for_each_edge([&](int32_t i, int32_t j, double) {
       const auto& t = ties[{i, j}];
-      const double width = 0.5 + 5.0 * std::log1p(t.first) / std::log1p(cmax);
-      pic.drawing.lines.push_back({xy[2 * i], xy[2 * i + 1], xy[2 * j], xy[2 * j + 1], width,
-                                   t.second < 0 ? Rgb{220, 60, 60} : kGrey, 0.5});
+      const double f = std::log1p(t.first) / std::log1p(cmax);  // 0..1
+      pic.drawing.lines.push_back({xy[2 * i], xy[2 * i + 1], xy[2 * j], xy[2 * j + 1], 0.5 + 5.0 * f,
+                                   t.second < 0 ? Rgb{220, 60, 60} : kGrey, 0.05 + 0.6 * f * f});
     });
     // Largest communities first so small ones stay visible on top.
     std::vector<int32_t> order(K);
