@@ -591,17 +591,20 @@ struct DrawCmd {
   NetworkOptions net;
   DrawOptions o;
   std::string state, svg, png;
-  bool json = false;
+  bool json = false, quiet = false;
 };
 
-int run_draw(const DrawCmd& f) {
+int run_draw(DrawCmd f) {
   if (f.svg.empty() && f.png.empty()) throw InputError("give --svg FILE and/or --png FILE");
   check_writable(f.svg);
   check_writable(f.png);
   const SocialNetwork net = build_network(f.net);
   std::vector<Spin> s;
   if (!f.state.empty()) s = read_spin_state(f.state, net.model.size());
+  ProgressLine line("social draw", f.quiet);
+  f.o.progress = line.callback();
   NetworkPicture pic = draw_network(net, s, f.o);
+  line(1.0);
   char title[400];
   std::snprintf(title, sizeof title, "%s%s, %s layout%s", net.description.c_str(),
                 s.empty() ? "" : (", m = " + std::to_string(static_cast<double>(IsingModel::magnetization(s)) / s.size())).c_str(),
@@ -871,6 +874,7 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_option("--size", f->o.size, "picture width and height in pixels")->capture_default_str();
     cmd->add_option("--seed", f->o.seed, "seed of the layout and of the Louvain communities")->check(seed_validator())->capture_default_str();
     cmd->add_flag("--json", f->json, "print JSON");
+    cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_draw(*f); }; });
   }
   {

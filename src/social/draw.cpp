@@ -53,6 +53,7 @@ NetworkPicture draw_network(const SocialNetwork& net, std::span<const Spin> stat
   if (n <= o.max_nodes) {
     pic.layout = choose(n);
     std::vector<double> xy = layout_network(g, pic.layout, o.seed);
+    if (o.progress) o.progress(0.9);
     fit(xy, o.size);
     int32_t kmax = 1;
     for (int32_t v = 0; v < n; ++v) kmax = std::max(kmax, g.degree(v));
@@ -76,6 +77,7 @@ NetworkPicture draw_network(const SocialNetwork& net, std::span<const Spin> stat
       comm = multilevel_communities(g, o.seed);
       pic.community_source = "louvain";
     }
+    if (o.progress) o.progress(0.5);
     int32_t K = 0;
     for (int32_t c : comm) K = std::max(K, c + 1);
     std::vector<double> size(K, 0.0), sum(K, 0.0);
@@ -103,6 +105,7 @@ NetworkPicture draw_network(const SocialNetwork& net, std::span<const Spin> stat
     q.for_each_edge([&](int32_t i, int32_t j, double) { qw.push_back(ties[{i, j}].first); });
     pic.layout = choose(K);
     std::vector<double> xy = layout_network(q, pic.layout, o.seed, qw);
+    if (o.progress) o.progress(0.9);
     fit(xy, o.size);
     const double smax = *std::max_element(size.begin(), size.end());
     const double rmax = std::clamp(o.size / (2.5 * std::sqrt(static_cast<double>(K))), 4.0, 60.0);

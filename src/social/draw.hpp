@@ -4,6 +4,7 @@
 // size and coloured by its mean opinion, lines between communities by their tie count.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -17,6 +18,7 @@ struct DrawOptions {
   std::string layout = "auto"; // fr | drl | auto (fr up to 1000 drawn nodes, drl above)
   int size = 800;              // picture width = height in pixels
   uint64_t seed = 1;           // igraph's RNG for the layout and the Louvain communities
+  std::function<void(double)> progress;  // called after the communities and after the layout
 };
 
 struct NetworkPicture {
