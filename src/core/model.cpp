@@ -36,6 +36,12 @@ IsingModel IsingModel::on_lattice(const Lattice& lattice, double h) {
   return m;
 }
 
+IsingModel IsingModel::with_fields(std::vector<double> h) const {
+  IsingModel m(graph_, std::move(h), offset_);
+  m.frozen_ = frozen_;
+  return m;
+}
+
 bool IsingModel::has_field() const {
   for (double x : h_)
     if (x != 0.0) return true;

@@ -23,6 +23,11 @@ class IsingModel {
   /// A lattice model with uniform field h; keeps the lattice for fast paths and G(r).
   static IsingModel on_lattice(const Lattice& lattice, double h = 0.0);
 
+  /// The same couplings, offset and zealots with fields h instead (a copy of the graph; the
+  /// lattice fast paths are not kept). Every rebuild of a model for a new field goes through
+  /// here so that a frozen mask is never lost.
+  IsingModel with_fields(std::vector<double> h) const;
+
   int32_t size() const { return graph_.num_vertices(); }
   const Graph& graph() const { return graph_; }
   std::span<const double> fields() const { return h_; }

@@ -72,7 +72,9 @@ IsingModel with_probe_field(const IsingModel& model, const SiteFunction& f, doub
   std::vector<Edge> edges(model.graph().edges().begin(), model.graph().edges().end());
   // E - h F: a pair term h w s_a s_b adds h w to J_ab (the Graph sums duplicate edges).
   for (const PairTerm& t : f.pairs) edges.push_back({std::min(t.a, t.b), std::max(t.a, t.b), h * t.weight});
-  return IsingModel(Graph::from_edges(model.size(), edges), std::move(fields), model.offset());
+  IsingModel out(Graph::from_edges(model.size(), edges), std::move(fields), model.offset());
+  if (model.has_frozen()) out.set_frozen(std::vector<Spin>(model.frozen().begin(), model.frozen().end()));
+  return out;
 }
 
 ChiResult measure_chi(const IsingModel& model, const ChiOptions& o) {

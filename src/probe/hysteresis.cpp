@@ -13,22 +13,6 @@
 #include "sample/move.hpp"
 
 namespace spinlab {
-namespace {
-
-// Mean and standard error over repeats.
-Estimate over_repeats(const std::vector<double>& v) {
-  Estimate e;
-  const double n = static_cast<double>(v.size());
-  for (double x : v) e.mean += x;
-  e.mean /= n;
-  double var = 0;
-  for (double x : v) var += (x - e.mean) * (x - e.mean);
-  e.error = v.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
-  e.n_eff = n;
-  return e;
-}
-
-}  // namespace
 
 double loop_crossing(std::span<const double> h, std::span<const double> m, size_t a, size_t b, bool up) {
   for (size_t k = a + 1; k < b; ++k) {
@@ -117,21 +101,29 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
       for (size_t k = 0; k < e.size(); ++k)
         if (u[k] < f) e[k].w = -e[k].w;
       models.emplace_back(Graph::from_edges(n, e), fields, model.offset());
+      if (model.has_frozen()) models.back().set_frozen(std::vector<Spin>(model.frozen().begin(), model.frozen().end()));
     }
   } else if (!beta_loop) {
-    for (double h : grid) models.emplace_back(model.graph(), std::vector<double>(n, h), model.offset());
+    for (double h : grid) models.push_back(model.with_fields(std::vector<double>(n, h)));
   }
+  const size_t K = o.observable ? o.observable->size() : 0;
+  if (o.observable && o.observable_component >= K)
+    throw InputError("hysteresis: observable component out of range");
   make_move(o.algo, beta_loop ? model : models[0], beta_loop ? o.beta_from : o.beta);
   const int R = o.repeats, rates = static_cast<int>(o.sweeps_per_step.size());
   // m[rate][repeat][point], points: up branch (steps) then down branch (steps).
   std::vector<std::vector<std::vector<double>>> m(rates, std::vector<std::vector<double>>(R));
+  auto obs = m;  // the optional observable, same layout
   std::atomic<int> done{0};
   parallel_tasks(rates * R, o.threads, [&](int task) {
     const int rate = task / R, rep = task % R;
     Rng rng(o.seed, static_cast<uint64_t>(task));
     // h loops: saturated at -H; beta loops: random; antagonistic loops: ordered (all ties friendly).
     std::vector<Spin> s = beta_loop ? hot_state(n, rng) : cold_state(n, -1);
+    model.pin(s);
     auto& out = m[rate][rep];
+    auto& out_obs = obs[rate][rep];
+    std::vector<double> values(K);
     std::unique_ptr<Move> move = beta_loop ? make_move(o.algo, model, o.beta_from) : nullptr;
     for (int branch = 0; branch < 2; ++branch)
       for (int k = 0; k < o.steps; ++k) {
@@ -141,6 +133,10 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
         for (int64_t t = 0; t < o.sweeps_per_step[rate]; ++t) move->sweep(s, rng);
         const double mag = static_cast<double>(IsingModel::magnetization(s)) / n;
         out.push_back(abs_m ? std::fabs(mag) : mag);
+        if (K) {
+          o.observable->measure(s, values);
+          out_obs.push_back(values[o.observable_component]);
+        }
       }
     if (o.progress) o.progress(static_cast<double>(++done) / (rates * R));
   });
@@ -152,22 +148,28 @@ HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& o)
     L.rate = (hi - lo) / ((o.steps - 1) * static_cast<double>(L.sweeps_per_step));
     for (int k = 0; k < o.steps; ++k) L.field.push_back(grid[k]);
     for (int k = 0; k < o.steps; ++k) L.field.push_back(grid[o.steps - 1 - k]);
-    std::vector<double> areas, cu, cd;
+    // Area: integral over the parameter of (return - outgoing branch), trapezoids on the grid.
+    std::vector<double> areas, cu, cd, oareas;
     for (int rep = 0; rep < R; ++rep) {
       const auto& v = m[rate][rep];
-      // Area: integral over h of (m_down(h) - m_up(h)), trapezoids on the common grid.
       areas.push_back(loop_area(grid, v));
+      if (K) oareas.push_back(loop_area(grid, obs[rate][rep]));
       cu.push_back(abs_m ? NAN : loop_crossing(L.field, v, 0, o.steps, true));
       cd.push_back(abs_m ? NAN : loop_crossing(L.field, v, o.steps, 2 * o.steps, false));
     }
     for (size_t p = 0; p < L.field.size(); ++p) {
       std::vector<double> col;
       for (int rep = 0; rep < R; ++rep) col.push_back(m[rate][rep][p]);
-      L.magnetization.push_back(over_repeats(col));
+      L.magnetization.push_back(sample_mean(col));
+      if (K) {
+        for (int rep = 0; rep < R; ++rep) col[rep] = obs[rate][rep][p];
+        L.observed.push_back(sample_mean(col));
+      }
     }
-    L.area = over_repeats(areas);
-    L.coercive_up = over_repeats(cu);
-    L.coercive_down = over_repeats(cd);
+    if (K) L.observed_area = sample_mean(oareas);
+    L.area = sample_mean(areas);
+    L.coercive_up = sample_mean(cu);
+    L.coercive_down = sample_mean(cd);
     if (L.area.mean > 0 && L.area.error > 0) {
       lx.push_back(std::log(L.rate));
       ly.push_back(std::log(L.area.mean));
@@ -196,6 +198,7 @@ QuenchResult quench(const IsingModel& model, double equilibrium_density, const Q
     const int ti = task / R, rep = task % R;
     Rng rng(o.seed, static_cast<uint64_t>(task));
     std::vector<Spin> s = hot_state(model.size(), rng);
+    model.pin(s);
     auto move = make_move(o.algo, model, o.beta_initial);
     const int64_t tau = o.ramp_sweeps[ti];
     for (int64_t t = 0; t < tau; ++t) {
@@ -211,7 +214,7 @@ QuenchResult quench(const IsingModel& model, double equilibrium_density, const Q
   for (int ti = 0; ti < T; ++ti) {
     QuenchPoint p;
     p.ramp_sweeps = o.ramp_sweeps[ti];
-    p.wall_density = over_repeats(density[ti]);
+    p.wall_density = sample_mean(density[ti]);
     p.excess_density = p.wall_density;
     p.excess_density.mean -= equilibrium_density;
     if (p.excess_density.mean > 2 * p.excess_density.error && p.excess_density.error > 0) {

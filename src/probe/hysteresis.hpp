@@ -12,6 +12,7 @@
 #include "core/lattice.hpp"
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
+#include "measure/observables.hpp"
 
 namespace spinlab {
 
@@ -32,6 +33,10 @@ struct HysteresisOptions {
   int repeats = 8;
   uint64_t seed = 1;
   int threads = 1;
+  /// Optional extra observable recorded beside m after every step (e.g. a polarisation index):
+  /// component `observable_component` of `observable`, with its own branches and loop area.
+  std::shared_ptr<const Observable> observable;
+  size_t observable_component = 0;
   std::function<void(double)> progress;
 };
 
@@ -42,6 +47,8 @@ struct HysteresisLoop {
   std::vector<Estimate> magnetization; // m = M/N (beta loops: |m|) after the step's sweeps, over repeats
   Estimate area;                       // integral of (return - outgoing branch) d parameter, over repeats
   Estimate coercive_up, coercive_down; // h loops: fields where m crosses 0 on each branch
+  std::vector<Estimate> observed;      // the options' observable per point (empty without one)
+  Estimate observed_area;              // its integral of (return - outgoing branch) d parameter
 };
 
 struct HysteresisResult {
@@ -54,6 +61,7 @@ struct HysteresisResult {
 
 /// h loops: the model's couplings with a uniform field added (the model must have no field of
 /// its own), from the saturated state m = -1. beta loops: the model as it is, from a random state.
+/// Zealots (the model's frozen mask) are kept in every rebuilt model and pinned in the start states.
 HysteresisResult hysteresis(const IsingModel& model, const HysteresisOptions& options);
 
 struct QuenchOptions {

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "sample/cluster.hpp"
 #include "sample/move.hpp"
+#include "sample/network_glauber.hpp"
 #include "sample/opinion_moves.hpp"
 #include "sample/single_spin.hpp"
 
@@ -74,6 +75,14 @@ const std::vector<MoveInfo>& move_registry() {
        single(R::HeatBath, O::Random)},
       {"heatbath-checkerboard", "heat-bath by colour classes (vectorised kernel where it applies); sweep = N updates",
        single(R::HeatBath, O::Checkerboard)},
+      {"glauber-network",
+       "heat-bath by colour classes for large unweighted networks (one J, one h): int32 neighbour "
+       "sums, nodes relabelled by colour and BFS order, batched Philox, 2 threads from 10^5 nodes; "
+       "other models: heatbath-checkerboard; sweep = N updates",
+       [](const IsingModel& m, double b) -> std::unique_ptr<Move> {
+         if (network_glauber_applies(m)) return make_network_glauber(m, b);
+         return make_single_spin(m, b, SingleSpinRule::HeatBath, SiteOrder::Checkerboard);
+       }},
       {"wolff",
        "Wolff single-cluster flips (ferromagnets, field via ghost spin); sweep = k clusters, "
        "k ~ N/<cluster size> fixed at the end of thermalisation",

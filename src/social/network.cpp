@@ -199,7 +199,9 @@ void canonicalise(std::vector<Edge>& e) {
   std::erase_if(e, [](const Edge& x) { return x.w == 0.0; });
 }
 
-std::vector<int32_t> parse_sites(const std::string& spec, const std::string& flag, const Graph& g) {
+}  // namespace
+
+std::vector<int32_t> select_nodes(const std::string& spec, const std::string& flag, const Graph& g) {
   const int32_t n = g.num_vertices();
   std::vector<int32_t> out;
   if (spec.rfind("top:", 0) == 0) {  // the K highest-degree nodes (ties: lower index first)
@@ -224,7 +226,6 @@ std::vector<int32_t> parse_sites(const std::string& spec, const std::string& fla
   return out;
 }
 
-}  // namespace
 
 double uncorrelated_beta_c(double mean_k, double mean_k2) {
   const double x = mean_k / (mean_k2 - mean_k);
@@ -320,21 +321,30 @@ std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t
   return e;
 }
 
-std::vector<double> betweenness(const Graph& g) {
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
+namespace {
+
+// The undirected igraph of g's edges (weights dropped); caller holds igraph_mutex().
+void to_igraph(const Graph& g, IGraph& ig, const std::string& what) {
   igraph_vector_int_t ev;
-  check(igraph_vector_int_init(&ev, 2 * g.num_edges()), "betweenness");
+  check(igraph_vector_int_init(&ev, 2 * g.num_edges()), what);
   igraph_integer_t k = 0;
   g.for_each_edge([&](int32_t i, int32_t j, double) {
     VECTOR(ev)[k++] = i;
     VECTOR(ev)[k++] = j;
   });
-  IGraph ig;
   const igraph_error_t e = igraph_create(&ig.g, &ev, g.num_vertices(), IGRAPH_UNDIRECTED);
   igraph_vector_int_destroy(&ev);
-  check(e, "betweenness");
+  check(e, what);
   ig.ready = true;
+}
+
+}  // namespace
+
+std::vector<double> betweenness(const Graph& g) {
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  IGraph ig;
+  to_igraph(g, ig, "betweenness");
   igraph_vector_t res;
   check(igraph_vector_init(&res, 0), "betweenness");
   const igraph_error_t e2 = igraph_betweenness(&ig.g, &res, igraph_vss_all(), false, nullptr);
@@ -343,6 +353,54 @@ std::vector<double> betweenness(const Graph& g) {
     for (size_t v = 0; v < out.size(); ++v) out[v] = VECTOR(res)[v];
   igraph_vector_destroy(&res);
   check(e2, "betweenness");
+  return out;
+}
+
+std::vector<double> layout_network(const Graph& g, const std::string& method, uint64_t seed,
+                                   const std::vector<double>& weights) {
+  if (method != "fr" && method != "drl") throw InputError("--layout: unknown layout '" + method + "' (known: fr, drl)");
+  if (!weights.empty() && static_cast<int64_t>(weights.size()) != g.num_edges()) throw InputError("layout: wrong weight count");
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  igraph_rng_seed(igraph_rng_default(), seed);
+  IGraph ig;
+  to_igraph(g, ig, "layout");
+  igraph_matrix_t res;
+  check(igraph_matrix_init(&res, 0, 0), "layout");
+  igraph_vector_t w;
+  igraph_vector_view(&w, weights.data(), static_cast<igraph_integer_t>(weights.size()));
+  const igraph_vector_t* wp = weights.empty() ? nullptr : &w;
+  igraph_error_t e;
+  if (method == "fr") {
+    e = igraph_layout_fruchterman_reingold(&ig.g, &res, false, 500, std::sqrt(static_cast<double>(g.num_vertices())),
+                                           IGRAPH_LAYOUT_AUTOGRID, wp, nullptr, nullptr, nullptr, nullptr);
+  } else {
+    igraph_layout_drl_options_t opts;
+    e = igraph_layout_drl_options_init(&opts, IGRAPH_LAYOUT_DRL_DEFAULT);
+    if (e == IGRAPH_SUCCESS) e = igraph_layout_drl(&ig.g, &res, false, &opts, wp);
+  }
+  std::vector<double> out(2 * static_cast<size_t>(g.num_vertices()));
+  if (e == IGRAPH_SUCCESS)
+    for (int32_t v = 0; v < g.num_vertices(); ++v) out[2 * v] = MATRIX(res, v, 0), out[2 * v + 1] = MATRIX(res, v, 1);
+  igraph_matrix_destroy(&res);
+  check(e, "layout " + method);
+  return out;
+}
+
+std::vector<int32_t> multilevel_communities(const Graph& g, uint64_t seed) {
+  std::lock_guard lock(igraph_mutex());
+  igraph_setup();
+  igraph_rng_seed(igraph_rng_default(), seed);
+  IGraph ig;
+  to_igraph(g, ig, "communities");
+  igraph_vector_int_t membership;
+  check(igraph_vector_int_init(&membership, 0), "communities");
+  const igraph_error_t e = igraph_community_multilevel(&ig.g, nullptr, 1.0, &membership, nullptr, nullptr);
+  std::vector<int32_t> out(static_cast<size_t>(g.num_vertices()));
+  if (e == IGRAPH_SUCCESS)
+    for (size_t v = 0; v < out.size(); ++v) out[v] = static_cast<int32_t>(VECTOR(membership)[v]);
+  igraph_vector_int_destroy(&membership);
+  check(e, "igraph_community_multilevel");
   return out;
 }
 
@@ -459,7 +517,7 @@ SocialNetwork build_network(const NetworkOptions& o) {
     const std::string val = colon == std::string::npos ? "" : z.substr(colon + 1);
     if (val != "+1" && val != "1" && val != "-1")
       throw InputError("--zealots " + z + ": expected SITES:+1 or SITES:-1 (SITES like 0,3,7-12 or top:K)");
-    for (int32_t i : parse_sites(z.substr(0, colon), "--zealots", g)) frozen[i] = val == "-1" ? -1 : 1;
+    for (int32_t i : select_nodes(z.substr(0, colon), "--zealots", g)) frozen[i] = val == "-1" ? -1 : 1;
   }
   double k1 = 0.0, k2 = 0.0;
   for (int32_t v = 0; v < n; ++v) {

@@ -47,8 +47,23 @@ SocialNetwork build_network(const NetworkOptions& o);
 std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t* n,
                                  std::vector<int32_t>* community, std::string* kind);
 
+/// Node sets "0,3,7-12" or "top:K" (the K highest-degree nodes, ties: lower index first), every
+/// node within 0..n-1; InputError naming flag otherwise (zealots, seed sets, cascade seeds).
+std::vector<int32_t> select_nodes(const std::string& spec, const std::string& flag, const Graph& g);
+
 /// Betweenness centrality of every vertex (igraph_betweenness, unweighted, exact: O(N |E|)).
 std::vector<double> betweenness(const Graph& g);
+
+/// Node positions (x_v, y_v interleaved) from igraph: "fr" = igraph_layout_fruchterman_reingold
+/// (Fruchterman & Reingold, Softw. Pract. Exper. 21, 1129 (1991); 500 iterations), "drl" =
+/// igraph_layout_drl (Martin et al., DrL, Sandia 2007; for large graphs), igraph's RNG seeded with
+/// seed; optional edge weights (attraction) in for_each_edge order.
+std::vector<double> layout_network(const Graph& g, const std::string& method, uint64_t seed,
+                                   const std::vector<double>& weights = {});
+
+/// Louvain communities (igraph_community_multilevel, Blondel et al., J. Stat. Mech. P10008
+/// (2008), resolution 1, unweighted): a label 0..K-1 per node.
+std::vector<int32_t> multilevel_communities(const Graph& g, uint64_t seed);
 
 /// Network-theory predictions for the ferromagnet J = 1 on it (the sweep prints them).
 /// Bethe lattice of degree k (random regular graphs): tanh beta_c = 1/(k-1).

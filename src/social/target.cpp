@@ -71,7 +71,9 @@ TargetResult social_target(const NetworkOptions& network, const TargetOptions& o
     const Graph& g = net.model.graph();
     const int32_t n = net.model.size();
     if (o.budget > n) throw InputError("--budget exceeds the number of nodes");
-    std::vector<Spin> start(n, -1);
+    if (!o.start.empty() && static_cast<int32_t>(o.start.size()) != n)
+      throw InputError("--state: " + std::to_string(o.start.size()) + " spins, the network has " + std::to_string(n));
+    std::vector<Spin> start = o.start.empty() ? std::vector<Spin>(n, -1) : o.start;
     net.model.pin(start);
     std::vector<std::vector<int32_t>> fixed_targets(S);
     std::vector<double> between;
@@ -93,13 +95,14 @@ TargetResult social_target(const NetworkOptions& network, const TargetOptions& o
           total += std::max(0.0, score[v]);
         }
         if (total == 0.0) {
-          why_not[k] = "the start state (all -1) has no domain walls: add zealots of the other opinion (--zealots SITES:+1)";
+          why_not[k] = "the start state has no domain walls: add zealots of the other opinion (--zealots SITES:+1) or give --state";
           continue;
         }
       }
       if (s != "random") fixed_targets[k] = top_k(score, g, o.budget);
     }
     const int tasks = S * o.replicas;
+    std::vector<std::vector<Spin>> final_states(S);
     std::vector<std::vector<Run>> local(S, std::vector<Run>(o.replicas));
     parallel_tasks(tasks, o.threads, [&](int t) {
       const int k = t / o.replicas, q = t % o.replicas;
@@ -115,8 +118,7 @@ TargetResult social_target(const NetworkOptions& network, const TargetOptions& o
       }
       std::vector<double> h(net.model.fields().begin(), net.model.fields().end());
       for (int32_t v : targets) h[v] += o.h;
-      IsingModel m(g, h, net.model.offset());
-      m.set_frozen(std::vector<Spin>(net.model.frozen().begin(), net.model.frozen().end()));
+      const IsingModel m = net.model.with_fields(std::move(h));
       auto move = make_move(o.algo, m, o.beta);
       std::vector<Spin> s = start;
       Run run;
@@ -127,10 +129,13 @@ TargetResult social_target(const NetworkOptions& network, const TargetOptions& o
       }
       progress.add(o.max_sweeps % 16);
       run.final_m = static_cast<double>(IsingModel::magnetization(s)) / n;
+      if (r == 0 && q == 0 && result.final_state.empty()) final_states[k] = s;
       local[k][q] = run;
     });
     for (int k = 0; k < S; ++k)
       if (why_not[k].empty()) runs[k].insert(runs[k].end(), local[k].begin(), local[k].end());
+    for (int k = 0; k < S && result.final_state.empty(); ++k)
+      if (!final_states[k].empty()) result.final_state = final_states[k];
   }
   for (int k = 0; k < S; ++k) {
     StrategyResult sr;

@@ -24,6 +24,7 @@ struct TargetOptions {
   int64_t max_sweeps = 200;        // a run stops at M > 0 (flip) or here
   int replicas = 20;               // per network realisation
   int networks = 1;                // realisations: --network-seed + r for r = 0 .. networks-1
+  std::vector<Spin> start;         // start state (N values; zealots pinned); empty = all -1
   uint64_t seed = 1;
   int threads = 2;
   std::function<void(double)> progress;
@@ -42,6 +43,8 @@ struct StrategyResult {
 struct TargetResult {
   std::vector<StrategyResult> strategies;
   std::string description;  // the first realisation's network
+  /// The final state of replica 0 of the first strategy on the first realisation (--state-out).
+  std::vector<Spin> final_state;
   double seconds = 0.0;
 };
 

@@ -80,4 +80,115 @@ expect_error "--zealots" social network --network karate --zealots 99:+1
 expect_error "--beta is required" social sweep --network karate
 expect_error "--algo: unknown algorithm" social sweep --network karate --beta 0.1:0.5:3 --algo nope
 expect_error "zealots (frozen spins) need a single-spin move" social sweep --network karate --zealots 0:+1 --beta 0.1:0.5:3 --algo wolff
+# social ridge: shape, determinism with a seed, CSV/SVG, bad input
+"$bin" social ridge --network rr:n=300,k=4 --beta 0.5 --h 0:0.8 --ramp-sweeps 400 --window 20 --replicas 3 \
+  --surrogates 20 --json --quiet --csv "$tmp/r.csv" --plot "$tmp/r.svg" >"$tmp/r1.json" || { echo "FAIL: social ridge"; fail=1; }
+"$bin" social ridge --network rr:n=300,k=4 --beta 0.5 --h 0:0.8 --ramp-sweeps 400 --window 20 --replicas 3 \
+  --surrogates 20 --json --quiet --threads 1 >"$tmp/r2.json"
+$PY - "$tmp/r1.json" "$tmp/r2.json" "$tmp/r.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("peak_time", "peak_field", "peak_gain", "flip_time", "flip_field", "lead_time"):
+    assert set(a[k]) >= {"mean", "error"}, (k, a[k])
+assert len(a["steps"]) == 20 and a["flipped_fraction"] == 1.0 and a["seed_count"] == 300
+assert set(a["ews"]["indicators"]) == {"variance", "lag1_autocorrelation", "skewness", "kurtosis"}
+a.pop("seconds"); b.pop("seconds"); a["network"].pop("build_seconds"); b["network"].pop("build_seconds")
+assert a == b, "ridge is not deterministic across --threads"
+rows = open(sys.argv[3]).read().strip().split("\n")
+assert rows[0] == "sweep,h,gain,gain_err,m,m_err" and len(rows) == 21
+print("social ridge JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/r.svg" || { echo "FAIL: no ridge SVG"; fail=1; }
+expect_error "--h: expected A:B" social ridge --network karate --h 1
+expect_error "--ramp-sweeps must be at least 3 windows" social ridge --network karate --ramp-sweeps 50 --window 40
+expect_error "--seeds: '99' is not a site" social ridge --network karate --seeds 99
+printf '1 -1\n' >"$tmp/short.state"
+expect_error "short.state: 2 spins, the model has 34" social ridge --network karate --state "$tmp/short.state"
+# social hysteresis: both loops, JSON shape, CSV rows, SVG, bad input
+"$bin" social hysteresis --network sbm:sizes=50,50,p_in=0.2,p_out=0.05 --beta 0.5 --H 12 --steps 5 --repeats 2 \
+  --sweeps-per-step 1,2 --json --quiet --csv "$tmp/h.csv" --plot "$tmp/h.svg" >"$tmp/h.json" || { echo "FAIL: social hysteresis"; fail=1; }
+$PY - "$tmp/h.json" "$tmp/h.csv" <<'PYEOF' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert set(j["loops"]) == {"antagonistic", "h"}, j["loops"].keys()
+for name, loops in j["loops"].items():
+    assert len(loops) == 2
+    for L in loops:
+        assert len(L["parameter"]) == 10 and len(L["m"]) == 10 and len(L["polarization"]) == 10
+        assert set(L["area_m"]) >= {"mean", "error"} and set(L["area_polarization"]) >= {"mean", "error"}
+assert j["loops"]["h"][0]["area_m"]["mean"] > 0  # ordered: the loop is open
+rows = open(sys.argv[2]).read().strip().split("\n")
+assert rows[0] == "loop,sweeps_per_step,branch,parameter,m,m_err,polarization,polarization_err" and len(rows) == 41
+print("social hysteresis JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/h.svg" || { echo "FAIL: no hysteresis SVG"; fail=1; }
+expect_error "--loop: unknown loop 'beta'" social hysteresis --network karate --loop beta
+expect_error "--loop h: the network already has fields" social hysteresis --network karate --loop h --field 0.5
+expect_error "--sweeps-per-step" social hysteresis --network karate --sweeps-per-step 1,x
+# social anneal: JSON shape, CSV, SVG, determinism across --threads, bad input
+"$bin" social anneal --network sbm:sizes=50,50,50,50,p_in=0.2,p_out=0.01 --beta 0.1:2 --tau 5,50 --repeats 4 --eq-sweeps 200 \
+  --json --quiet --csv "$tmp/a.csv" --plot "$tmp/a.svg" >"$tmp/a1.json" || { echo "FAIL: social anneal"; fail=1; }
+"$bin" social anneal --network sbm:sizes=50,50,50,50,p_in=0.2,p_out=0.01 --beta 0.1:2 --tau 5,50 --repeats 4 --eq-sweeps 200 \
+  --json --quiet --threads 1 >"$tmp/a2.json"
+$PY - "$tmp/a1.json" "$tmp/a2.json" "$tmp/a.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert [p["tau"] for p in a["points"]] == [5, 50]
+for p in a["points"]:
+    assert set(p["wall_density"]) >= {"mean", "error"} and set(p["excess_density"]) >= {"mean", "error"}
+assert set(a["kappa"]) >= {"mean", "error"} and set(a["equilibrium_density"]) >= {"mean", "error", "tau_int"}
+assert 0 < a["between_fraction"] < 1
+for x in (a, b): x.pop("seconds"); x["network"].pop("build_seconds")
+assert a == b, "anneal is not deterministic across --threads"
+rows = open(sys.argv[3]).read().strip().split("\n")
+assert rows[0] == "tau,wall_density,wall_density_err,excess,excess_err" and len(rows) == 3
+print("social anneal JSON/CSV ok")
+PYEOF
+grep -q "</svg>" "$tmp/a.svg" || { echo "FAIL: no anneal SVG"; fail=1; }
+expect_error "--tau" social anneal --network karate --tau 10,-1
+expect_error "--equilibrium must lie in \[0, 1\]" social anneal --network karate --equilibrium 3
+expect_error "--beta: expected A:B" social anneal --network karate --beta 2
+# social target --state-out -> social draw (SVG, PNG, coarse-grained), bad input
+"$bin" social target --network ba:n=300,m=2 --budget 5 --h 100 --beta 0.3 --sweeps 10 --replicas 2 --strategies hubs \
+  --state-out "$tmp/final.txt" --quiet >/dev/null || { echo "FAIL: social target --state-out"; fail=1; }
+"$bin" social draw --network ba:n=300,m=2 --state "$tmp/final.txt" --svg "$tmp/d.svg" --png "$tmp/d.png" --json >"$tmp/d.json" \
+  || { echo "FAIL: social draw"; fail=1; }
+"$bin" social draw --network sbm:sizes=400,400,p_in=0.02,p_out=0.002 --max-nodes 100 --png "$tmp/c.png" --json >"$tmp/c.json" \
+  || { echo "FAIL: social draw coarse"; fail=1; }
+$PY - "$tmp/d.json" "$tmp/c.json" "$tmp/d.svg" "$tmp/d.png" <<'PYEOF' || fail=1
+import json, sys
+d, c = (json.load(open(f)) for f in sys.argv[1:3])
+assert d["drawn_nodes"] == 300 and d["drawn_edges"] == d["network"]["edges"] and not d["coarse"] and d["layout"] == "fr"
+assert -1 <= d["m"] <= 1
+assert c["coarse"] and c["drawn_nodes"] == 2 and c["community_source"] == "network"
+svg = open(sys.argv[3]).read()
+assert svg.count("<circle") == 300 and svg.rstrip().endswith("</svg>")
+assert open(sys.argv[4], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+print("social draw JSON/SVG/PNG ok")
+PYEOF
+expect_error "give --svg FILE and/or --png FILE" social draw --network karate
+expect_error "--layout: unknown layout 'x'" social draw --network karate --layout x --svg "$tmp/x.svg"
+expect_error "final.txt: 300 spins, the model has 34" social draw --network karate --state "$tmp/final.txt" --svg "$tmp/x.svg"
+expect_error "final.txt: 300 spins, the model has 34" social target --network karate --state "$tmp/final.txt"
+# social cascade: JSON shape, determinism across --threads, exact zero at beta = 0, CSV, bad input
+"$bin" social cascade --network ba:n=300,m=2 --seeds top:5 --beta 0.5 --sweeps 20 --replicas 4 --json --quiet \
+  --csv "$tmp/k.csv" >"$tmp/k1.json" || { echo "FAIL: social cascade"; fail=1; }
+"$bin" social cascade --network ba:n=300,m=2 --seeds top:5 --beta 0.5 --sweeps 20 --replicas 4 --json --quiet --threads 1 >"$tmp/k2.json"
+"$bin" social cascade --network ba:n=300,m=2 --seeds random:5 --beta 0 --sweeps 20 --replicas 4 --json --quiet >"$tmp/k0.json"
+$PY - "$tmp/k1.json" "$tmp/k2.json" "$tmp/k0.json" "$tmp/k.csv" <<'PYEOF' || fail=1
+import json, sys
+a, b, z = (json.load(open(f)) for f in sys.argv[1:4])
+for k in ("cascade_size", "damage", "perturbed_changed", "control_changed"):
+    assert set(a[k]) >= {"mean", "error"}, k
+assert a["seed_count"] == 5 and a["pinned"] and a["cascade_size"]["mean"] > 0
+for x in (a, b): x.pop("seconds"); x["network"].pop("build_seconds")
+assert a == b, "cascade is not deterministic across --threads"
+assert z["cascade_size"]["mean"] == 0 and z["damage"]["mean"] == 0, z
+rows = open(sys.argv[4]).read().strip().split("\n")
+assert rows[0] == "replica,size,damage" and len(rows) == 5
+print("social cascade JSON/CSV ok")
+PYEOF
+expect_error "--seeds is required" social cascade --network karate
+expect_error "--seeds random:K: K must lie in 1..34" social cascade --network karate --seeds random:0
+expect_error "--seeds: node 0 is a zealot" social cascade --network karate --seeds 0 --zealots 0:+1
 exit $fail
