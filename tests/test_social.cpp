@@ -118,6 +118,25 @@ TEST(SocialNetworks, SignsFromTheFractionAndBetweenCommunities) {
   EXPECT_GT(cross, 0);
 }
 
+// A feed bias per community: each node gets its community's value on top of the uniform field.
+TEST(SocialNetworks, FieldPerCommunity) {
+  NetworkOptions o;
+  o.spec = "sbm:sizes=30,20,10,p_in=0.3,p_out=0.05";
+  o.field = 0.5;
+  o.community_field = {1.0, -2.0, 0.0};
+  const SocialNetwork s = build_network(o);
+  ASSERT_EQ(s.num_communities, 3);
+  for (int32_t i = 0; i < s.model.size(); ++i)
+    EXPECT_DOUBLE_EQ(s.model.field(i), 0.5 + o.community_field[s.community[i]]) << i;
+  o.community_field = {1.0, 2.0};
+  EXPECT_THROW(build_network(o), InputError);  // 2 values for 3 communities
+  o.community_field = {1.0, NAN, 0.0};
+  EXPECT_THROW(build_network(o), InputError);
+  o.spec = "er:n=50,k=4";
+  o.community_field = {1.0};
+  EXPECT_THROW(build_network(o), InputError);  // no communities
+}
+
 TEST(SocialNetworks, EdgeListFileWithSignsAndComments) {
   const auto path = temp_file("edges.txt", "# a triangle and a tail\n0 1\n1 2 -\n0 2 -0.5  \n2 3 +\n\n");
   const auto n = net(path);

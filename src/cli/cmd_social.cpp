@@ -33,6 +33,8 @@ void add_network_flags(CLI::App* cmd, NetworkOptions& o) {
                   "F: each edge negative with probability F | between: edges between communities negative");
   cmd->add_option("--J", o.J, "coupling scale (every weight times J)")->capture_default_str();
   cmd->add_option("--field", o.field, "uniform field h on every node (added to --nodes fields)")->capture_default_str();
+  cmd->add_option("--community-field", o.community_field, "a field per community: H0,H1,... (one per community, added)")
+      ->delimiter(',');
   cmd->add_option("--nodes", o.nodes_file, "node file: lines 'i h [zealot [community]]', zealot -1/0/+1");
   cmd->add_option("--zealots", o.zealots, "frozen spins SITES:+1 or SITES:-1 (SITES 0,3,7-12 or top:K); repeatable");
 }

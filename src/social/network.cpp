@@ -487,6 +487,16 @@ SocialNetwork build_network(const NetworkOptions& o) {
     for (int32_t c = 0; c < net.num_communities; ++c)
       if (sz[c] == 0) throw InputError("--nodes: community " + std::to_string(c) + " has no nodes (zero-size community)");
   }
+  if (!o.community_field.empty()) {
+    if (net.community.empty())
+      throw InputError("--community-field: needs communities (an sbm network or a community column in --nodes)");
+    if (static_cast<int32_t>(o.community_field.size()) != net.num_communities)
+      throw InputError("--community-field: " + std::to_string(o.community_field.size()) + " values for " +
+                       std::to_string(net.num_communities) + " communities");
+    for (double v : o.community_field)
+      if (!std::isfinite(v)) throw InputError("--community-field: values must be finite");
+    for (int32_t i = 0; i < n; ++i) h[i] += o.community_field[net.community[i]];
+  }
 
   // Signs: a random fraction F of the edges (Bernoulli per edge from Philox keyed by the edge's
   // index in (i, j) order), or every edge between communities.

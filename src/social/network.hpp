@@ -20,6 +20,9 @@ struct NetworkOptions {
   std::string antagonistic;   // "" | fraction F in [0,1] | "between" (sbm / node-file communities)
   double J = 1.0;             // coupling scale: every weight is multiplied by J
   double field = 0.0;         // uniform field h on every node, added to per-node fields
+  /// A feed bias per community: community c's nodes get community_field[c] added (one value per
+  /// community of the sbm blocks or the node file's community column).
+  std::vector<double> community_field;
   std::string nodes_file;     // lines "i h [zealot [community]]": zealot in {-1,0,+1}
   /// Zealot groups "SITES:+1" / "SITES:-1" (SITES like "0,3,7-12"; "top:K" = the K highest-degree).
   std::vector<std::string> zealots;

@@ -191,4 +191,6 @@ PYEOF
 expect_error "--seeds is required" social cascade --network karate
 expect_error "--seeds random:K: K must lie in 1..34" social cascade --network karate --seeds random:0
 expect_error "--seeds: node 0 is a zealot" social cascade --network karate --seeds 0 --zealots 0:+1
+expect_error "--community-field: 1 values for 2 communities" social sweep --network sbm:sizes=20,20,p_in=0.3,p_out=0.05 --community-field 1 --beta 0.5:0.6:2 --sweeps 10
+expect_error "--community-field: needs communities" social sweep --network er:n=40,k=4 --community-field 1 --beta 0.5:0.6:2 --sweeps 10
 exit $fail
