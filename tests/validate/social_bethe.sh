@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Acceptance check for `spinlab social sweep` (ctest label validate, off by default): on random
+# Acceptance check for `spinlab social sweep` (ctest social_bethe_1e5, in `make test`): on random
 # regular graphs with N = 10^5 and k = 3, 4, the susceptibility peak (parabola, bootstrap error)
 # lies within 1% of the Bethe lattice's beta_c = atanh(1/(k-1)) (0.549306 and 0.346574).
 set -u
