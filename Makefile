@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 WEB_TEST := web/test
 
-.PHONY: all deps web-test-deps configure build demo test bench bench-micro gset bench-rbm clean
+.PHONY: all deps web-test-deps configure build demo test bench bench-micro gset bench-rbm hub-table clean
 
 all: build
 
@@ -63,6 +63,10 @@ bench-rbm: build
 	@update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*openblas' || \
 	  $(SUDO) update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3
 	/usr/bin/python3 bench/rbm_vs_sklearn.py --binary ./$(BUILD)/spinlab $(RBM_ARGS)
+
+# The hub-targeting table of the README: BA vs ER at equal mean degree (about 40 s).
+hub-table: build
+	/usr/bin/python3 bench/hub_targeting.py --binary ./$(BUILD)/spinlab $(HUB_ARGS)
 
 clean:
 	rm -rf $(BUILD)

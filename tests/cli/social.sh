@@ -193,4 +193,8 @@ expect_error "--seeds random:K: K must lie in 1..34" social cascade --network ka
 expect_error "--seeds: node 0 is a zealot" social cascade --network karate --seeds 0 --zealots 0:+1
 expect_error "--community-field: 1 values for 2 communities" social sweep --network sbm:sizes=20,20,p_in=0.3,p_out=0.05 --community-field 1 --beta 0.5:0.6:2 --sweeps 10
 expect_error "--community-field: needs communities" social sweep --network er:n=40,k=4 --community-field 1 --beta 0.5:0.6:2 --sweeps 10
+# the one-command hub-targeting table (bench/hub_targeting.py), tiny
+/usr/bin/python3 "$2/bench/hub_targeting.py" --binary "$bin" --n 500 --budget 10 --replicas 2 --networks 1 --sweeps 20 \
+  >"$tmp/hubs.txt" || { echo "FAIL: bench/hub_targeting.py"; fail=1; }
+grep -q "hub advantage (hubs - random, final m) on ER" "$tmp/hubs.txt" || { echo "FAIL: hub table"; cat "$tmp/hubs.txt"; fail=1; }
 exit $fail
