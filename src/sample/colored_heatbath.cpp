@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
+#include <new>
+
+#include <sys/mman.h>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -21,6 +25,35 @@ constexpr int64_t kBatchGroups = 64;  // 4096 words (16 KB) per batch: generated
 // Field classes get lookup tables while all tables together stay below 2^20 entries (8 MB).
 constexpr int64_t kMaxTableEntries = int64_t{1} << 20;
 constexpr int64_t kMinSpinsPerThread = 16384;
+
+// Allocator for the arrays a sweep walks (state, neighbours): buffers of 256 KB and more are
+// 2 MB-aligned and marked for transparent huge pages (madvise), since the gathers touch the whole
+// state at random and 4 KB pages would miss the TLB on most lanes (1 MB state = 256 pages).
+template <class T>
+struct HugePages {
+  using value_type = T;
+  HugePages() = default;
+  template <class U>
+  HugePages(const HugePages<U>&) {}
+  T* allocate(size_t n) {
+    constexpr size_t kHuge = size_t{2} << 20;
+    const size_t bytes = n * sizeof(T);
+    if (bytes < (size_t{256} << 10)) return static_cast<T*>(::operator new(bytes));
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* ptr = std::aligned_alloc(kHuge, rounded);
+    if (!ptr) throw std::bad_alloc();
+    madvise(ptr, rounded, MADV_HUGEPAGE);  // a hint: without THP the buffer works as usual
+    return static_cast<T*>(ptr);
+  }
+  void deallocate(T* ptr, size_t n) {
+    if (n * sizeof(T) < (size_t{256} << 10)) ::operator delete(ptr);
+    else std::free(ptr);
+  }
+  template <class U>
+  bool operator==(const HugePages<U>&) const {
+    return true;
+  }
+};
 
 class ColoredHeatbath final : public SingleSpinMove {
  public:
@@ -274,14 +307,15 @@ class ColoredHeatbath final : public SingleSpinMove {
   std::vector<int32_t> node_;         // node at each position (free spins, then zealots)
   std::vector<int64_t> class_start_;  // first position of each colour, then free_
   std::vector<int64_t> off_;          // CSR over the free positions
-  std::vector<int32_t> nb_, npos_;    // neighbour positions; count of positive ties per position
+  std::vector<int32_t, HugePages<int32_t>> nb_;  // neighbour positions
+  std::vector<int32_t> npos_;                    // count of positive ties per position
   std::vector<double> h_;             // field per free position
   std::vector<double> field_values_;  // distinct fields (field classes)
   std::vector<int32_t> fid_;          // field class * width per position (empty: one class)
   std::vector<uint64_t> thr_;         // P(+1) * 2^32 by (field class, k)
   bool signed_ = false, table_ = false;
   int dmax_ = 0, width_ = 1;
-  std::vector<Spin> x_;  // the state in position order
+  std::vector<Spin, HugePages<Spin>> x_;  // the state in position order
   int threads_ = 1;
   std::unique_ptr<ThreadTeam> team_;
   std::vector<int64_t> split_;              // per class: threads + 1 split positions
