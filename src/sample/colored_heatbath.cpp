@@ -1,13 +1,13 @@
 // The colour-class heat-bath kernel for networks with one coupling magnitude (see the header).
 #include "sample/colored_heatbath.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
 #include <new>
-
-#include <sys/mman.h>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -46,8 +46,10 @@ struct HugePages {
     return static_cast<T*>(ptr);
   }
   void deallocate(T* ptr, size_t n) {
-    if (n * sizeof(T) < (size_t{256} << 10)) ::operator delete(ptr);
-    else std::free(ptr);
+    if (n * sizeof(T) < (size_t{256} << 10))
+      ::operator delete(ptr);
+    else
+      std::free(ptr);
   }
   template <class U>
   bool operator==(const HugePages<U>&) const {
@@ -111,7 +113,8 @@ class ColoredHeatbath final : public SingleSpinMove {
       for (int64_t p = 0; p < free_; ++p) fid_[p] = classes[h_[p]] * width_;
     }
     groups_ = (free_ + kGW - 1) / kGW;
-    x_.resize(static_cast<size_t>(n) + 3);  // + 3: the vector gather reads 4 bytes per neighbour
+    // One bit per position; + 1 word: the vector gather reads 4 bytes from the byte of bit j.
+    x_.assign(static_cast<size_t>((n + 63) / 64 + 1), 0);
     gen_ = philox_batch::avx512_available() ? philox_batch::generate_avx512 : philox_batch::generate_scalar;
     set_beta(beta);
     use_threads(threads);
@@ -159,7 +162,8 @@ class ColoredHeatbath final : public SingleSpinMove {
           else
             hi = mid;
         }
-        sp[t] = lo;
+        // Whole 64-bit state words per thread: no word is written by two threads in one pass.
+        sp[t] = std::max(sp[t - 1], std::min(b, (lo + 63) / 64 * 64));
       }
     }
     return threads;
@@ -186,8 +190,14 @@ class ColoredHeatbath final : public SingleSpinMove {
     const uint64_t seed = rng.seed(), stream = rng.stream();
     const int64_t n = static_cast<int64_t>(node_.size());
     Spin* S = s.data();
-    run([&](int t, int T) {  // gather the caller's state into position order
-      for (int64_t p = n * t / T, e = n * (t + 1) / T; p < e; ++p) x_[p] = S[node_[p]];
+    const int64_t words = (n + 63) / 64;
+    run([&](int t, int T) {  // gather the caller's state into position order, 1 bit per spin
+      for (int64_t wi = words * t / T, we = words * (t + 1) / T; wi < we; ++wi) {
+        uint64_t w = 0;
+        for (int64_t p = 64 * wi, e = std::min(n, 64 * wi + 64); p < e; ++p)
+          w |= static_cast<uint64_t>(S[node_[p]] > 0) << (p & 63);
+        x_[wi] = w;
+      }
     });
     for (size_t c = 0; c + 1 < class_start_.size(); ++c) {
       run([&](int t, int T) {
@@ -196,7 +206,8 @@ class ColoredHeatbath final : public SingleSpinMove {
       });
     }
     run([&](int t, int T) {  // and back (zealots never change)
-      for (int64_t p = free_ * t / T, e = free_ * (t + 1) / T; p < e; ++p) S[node_[p]] = x_[p];
+      for (int64_t p = free_ * t / T, e = free_ * (t + 1) / T; p < e; ++p)
+        S[node_[p]] = static_cast<Spin>(2 * static_cast<int>((x_[p >> 6] >> (p & 63)) & 1) - 1);
     });
   }
 
@@ -246,57 +257,66 @@ class ColoredHeatbath final : public SingleSpinMove {
   // member, which would make the compiler reload them after every update.
   template <bool Signed>
   void pass(int64_t p0, int64_t p1, const uint32_t* __restrict u) {
-    Spin* __restrict x = x_.data();
+    uint64_t* __restrict x = x_.data();
     const int32_t* __restrict nb = nb_.data();
     const int64_t* __restrict off = off_.data();
     const int32_t* __restrict npos = npos_.data();
     const int32_t* __restrict fid = fid_.empty() ? nullptr : fid_.data();
     const uint64_t* __restrict thr = table_ ? thr_.data() + dmax_ : nullptr;
+    // The current state word is kept in a register: no neighbour of p shares p's class, so the
+    // bits the gathers read from it (other classes) are the same in memory and in the register.
+    int64_t wi = p0 >> 6;
+    uint64_t word = x[wi];
     for (int64_t p = p0; p < p1; ++p) {
+      if ((p >> 6) != wi) {
+        x[wi] = word;
+        word = x[wi = p >> 6];
+      }
       const int64_t q0 = off[p], q1 = off[p + 1], qm = Signed ? q0 + npos[p] : q1;
       const int k = neighbour_sum<Signed>(x, nb, q0, qm, q1);
       const uint64_t t = thr ? thr[(fid ? fid[p] : 0) + k] : threshold(k, h_[p]);
-      // +1 iff u < t, branch-free (the outcome is a coin flip a branch predictor cannot learn):
-      // t - u - 1 >= 0 exactly when u < t, and (that >> 63) | 1 is then +1, else -1.
-      x[p] = static_cast<Spin>(((static_cast<int64_t>(t) - static_cast<int64_t>(u[p]) - 1) >> 63) | 1);
+      // Bit 1 (spin +1) iff u < t, branch-free (a coin flip a branch predictor cannot learn).
+      const uint64_t up = static_cast<uint64_t>(u[p]) < t;
+      word = (word & ~(uint64_t{1} << (p & 63))) | (up << (p & 63));
     }
+    x[wi] = word;
   }
 
-  // sum_{q0 <= q < qm} x[nb[q]] - sum_{qm <= q < q1} x[nb[q]].
+  // sum_{q0 <= q < qm} s[nb[q]] - sum_{qm <= q < q1} s[nb[q]], s = 2 bit - 1.
   template <bool Signed>
-  static inline int neighbour_sum(const Spin* __restrict x, const int32_t* __restrict nb, int64_t q0, int64_t qm,
+  static inline int neighbour_sum(const uint64_t* __restrict x, const int32_t* __restrict nb, int64_t q0, int64_t qm,
                                   int64_t q1) {
 #if defined(__AVX512F__)
-    // 16 neighbours per gather: each lane loads the 4 bytes at x + j (x_ has 3 bytes of padding)
-    // and keeps the low one, sign-extended. Lanes at q >= qm (negative ties) are subtracted.
-    __m512i acc = _mm512_setzero_si512();
+    // 16 neighbours per gather: lane j loads the 4 bytes from byte j / 8 of the state (x_ has one
+    // word of padding) and keeps bit j % 8. Lanes at q >= qm (negative ties) are subtracted.
+    const auto* bytes = reinterpret_cast<const char*>(x);
+    const __m512i one = _mm512_set1_epi32(1), seven = _mm512_set1_epi32(7);
     const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i acc = _mm512_setzero_si512();
     for (int64_t q = q0; q < q1; q += 16) {
       const int64_t left = q1 - q;
       const __mmask16 m = left >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << left) - 1);
       const __m512i idx = _mm512_maskz_loadu_epi32(m, nb + q);
-      __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, x, 1);
-      v = _mm512_srai_epi32(_mm512_slli_epi32(v, 24), 24);
+      const __m512i v = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, _mm512_srli_epi32(idx, 3), bytes, 1);
+      const __m512i bit = _mm512_and_si512(_mm512_srlv_epi32(v, _mm512_and_si512(idx, seven)), one);
+      const __m512i spin = _mm512_sub_epi32(_mm512_add_epi32(bit, bit), one);
       if constexpr (Signed) {
         const __mmask16 neg = _mm512_cmpge_epi32_mask(
             _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int32_t>(q - qm))), _mm512_setzero_si512());
-        acc = _mm512_mask_sub_epi32(_mm512_add_epi32(acc, v), neg, acc, v);
+        acc = _mm512_mask_add_epi32(acc, m & ~neg, acc, spin);
+        acc = _mm512_mask_sub_epi32(acc, m & neg, acc, spin);
       } else {
-        acc = _mm512_add_epi32(acc, v);
+        acc = _mm512_mask_add_epi32(acc, m, acc, spin);
       }
     }
     return _mm512_reduce_add_epi32(acc);
 #else
-    int k0 = 0, k1 = 0;  // two sums: half the dependency chain
-    int64_t q = q0;
-    for (; q + 1 < qm; q += 2) {
-      k0 += x[nb[q]];
-      k1 += x[nb[q + 1]];
-    }
-    if (q < qm) k0 += x[nb[q]];
+    auto spin = [x](int32_t j) { return 2 * static_cast<int>((x[j >> 6] >> (j & 63)) & 1) - 1; };
+    int k = 0;
+    for (int64_t q = q0; q < qm; ++q) k += spin(nb[q]);
     if constexpr (Signed)
-      for (q = qm; q < q1; ++q) k1 -= x[nb[q]];
-    return k0 + k1;
+      for (int64_t q = qm; q < q1; ++q) k -= spin(nb[q]);
+    return k;
 #endif
   }
 
@@ -304,18 +324,18 @@ class ColoredHeatbath final : public SingleSpinMove {
   double J_;
   double beta_ = 0.0;
   int64_t free_ = 0, groups_ = 0;
-  std::vector<int32_t> node_;         // node at each position (free spins, then zealots)
-  std::vector<int64_t> class_start_;  // first position of each colour, then free_
-  std::vector<int64_t> off_;          // CSR over the free positions
+  std::vector<int32_t> node_;                    // node at each position (free spins, then zealots)
+  std::vector<int64_t> class_start_;             // first position of each colour, then free_
+  std::vector<int64_t> off_;                     // CSR over the free positions
   std::vector<int32_t, HugePages<int32_t>> nb_;  // neighbour positions
   std::vector<int32_t> npos_;                    // count of positive ties per position
-  std::vector<double> h_;             // field per free position
-  std::vector<double> field_values_;  // distinct fields (field classes)
-  std::vector<int32_t> fid_;          // field class * width per position (empty: one class)
-  std::vector<uint64_t> thr_;         // P(+1) * 2^32 by (field class, k)
+  std::vector<double> h_;                        // field per free position
+  std::vector<double> field_values_;             // distinct fields (field classes)
+  std::vector<int32_t> fid_;                     // field class * width per position (empty: one class)
+  std::vector<uint64_t> thr_;                    // P(+1) * 2^32 by (field class, k)
   bool signed_ = false, table_ = false;
   int dmax_ = 0, width_ = 1;
-  std::vector<Spin, HugePages<Spin>> x_;  // the state in position order
+  std::vector<uint64_t, HugePages<uint64_t>> x_;  // the state in position order, bit p = (spin p is +1)
   int threads_ = 1;
   std::unique_ptr<ThreadTeam> team_;
   std::vector<int64_t> split_;              // per class: threads + 1 split positions
