@@ -21,7 +21,7 @@ namespace spinlab {
 namespace {
 
 constexpr int64_t kGB = philox_batch::kGroupBlocks, kGW = philox_batch::kGroupWords;
-constexpr int64_t kBatchGroups = 64;  // 4096 words (16 KB) per batch: generated and consumed in L1
+constexpr int64_t kBatchGroups = 16;  // 1024 words (4 KB) per batch: generated and consumed in L1
 // Field classes get lookup tables while all tables together stay below 2^20 entries (8 MB).
 constexpr int64_t kMaxTableEntries = int64_t{1} << 20;
 constexpr int64_t kMinSpinsPerThread = 16384;
