@@ -239,13 +239,13 @@ std::vector<BenchRow> run_network_bench(const IsingModel& m, double beta, const 
   tick();
   auto colored = make_colored_heatbath(m, beta, 1);
   for (int threads : o.threads) {
-    colored->set_threads(threads);
+    const int used = colored->set_threads(threads);  // fewer on small networks (one per 16384 spins)
     Rng rng(12, 0);  // same seed for every thread count: the same chain
     std::vector<Spin> s = hot_state(m.size(), rng);
     m.pin(s);
     for (int t = 0; t < 3; ++t) colored->sweep(s, rng);
     const double rate = median_rate(n, repeats, min_s, [&] { colored->sweep(s, rng); });
-    row(colored->kernel(), threads, rate, base);
+    row(colored->kernel(), used, rate, base);
     tick();
   }
   return rows;
