@@ -13,8 +13,10 @@
 // Layout. Positions p = 0 .. F-1 are the free spins, colour by colour (by node index within a
 // colour), then the zealots. The move holds its own CSR in position labels (int32 neighbours, the
 // positive ties of a node first, then its negative ones; no weights) and a copy of the state in
-// position order: a sweep gathers the caller's state into it, updates, and scatters it back, so each
-// thread writes a contiguous block and reads through one cache-resident byte array.
+// position order, one bit per spin (125 KB for 10^6 nodes, cache-resident): a sweep gathers the
+// caller's state into it, updates, and scatters it back. Threads split a class at whole 64-bit
+// words, so each writes its own words; the bits it reads in a word being written belong to other
+// classes and do not change during the pass.
 //
 // Acceptance: s_i <- +1 iff u < floor(2^32 / (1 + exp(-2 beta (J k_i + h_i)))), k_i = sum_j
 // sign(J_ij) s_j: the threshold of the generic heat-bath (single_spin.cpp), from a table indexed by
