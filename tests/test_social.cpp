@@ -11,7 +11,6 @@
 #include "exact/oracles.hpp"
 #include "measure/simulate.hpp"
 #include "sample/move.hpp"
-#include "sample/network_glauber.hpp"
 #include "social/network.hpp"
 #include "social/observables.hpp"
 #include "social/sweep.hpp"
@@ -290,15 +289,16 @@ TEST(SocialZealots, SixteenNodeSignedNetworkMatchesEnumeration) {
   check_sixteen_nodes_against_enumeration(o, {"heatbath", "metropolis-random"});
 }
 
-TEST(SocialZealots, UnweightedNetworkKernelMatchesEnumeration) {
-  // glauber-network's own kernel (one J, one h: relabelled int32 CSR, batched Philox).
+TEST(SocialZealots, ColoredNetworkKernelMatchesEnumeration) {
+  // heatbath-colored, the fast network kernel (one |J|: int32 positions, colour classes, batched
+  // Philox), on the 16-node network with a field and zealots.
   NetworkOptions o;
   o.spec = "ws:n=16,k=4,p=0.3";
   o.seed = 11;
   o.field = 0.1;
   o.zealots = {"0:+1", "9:-1"};
-  EXPECT_EQ(make_move("glauber-network", build_network(o).model, 0.5)->kernel().rfind("network-int32", 0), 0u);
-  check_sixteen_nodes_against_enumeration(o, {"glauber-network"});
+  EXPECT_EQ(make_move("heatbath-colored", build_network(o).model, 0.5)->kernel().rfind("colored", 0), 0u);
+  check_sixteen_nodes_against_enumeration(o, {"heatbath-colored"});
 }
 
 TEST(SocialObservables, DefinitionsOnHandMadeStates) {
@@ -429,27 +429,3 @@ TEST(SocialTarget, HubAdvantageIsLargeOnBarabasiAlbertAndSmallOnErdosRenyi) {
   EXPECT_GT(spinlab::testing::z_difference(e.strategies[0].final_magnetization, e.strategies[1].final_magnetization), 4.0);
 }
 
-TEST(SocialScale, NetworkKernelDoesNotDependOnTheThreadCount) {
-  // Every position's random word is fixed by the sweep's reserved Philox blocks, so one thread
-  // and two (chunks split inside each colour class) give the same chain, zealots included.
-  NetworkOptions o;
-  o.spec = "ba:n=120000,m=3";
-  o.zealots = {"top:5:+1"};
-  const SocialNetwork g = build_network(o);
-  auto one = make_network_glauber(g.model, 0.4, 1), two = make_network_glauber(g.model, 0.4, 2);
-  EXPECT_NE(one->kernel(), two->kernel());
-  Rng r1(5, 0), r2(5, 0);
-  std::vector<Spin> a = hot_state(g.model.size(), r1), b = hot_state(g.model.size(), r2);
-  g.model.pin(a);
-  g.model.pin(b);
-  for (int t = 0; t < 3; ++t) one->sweep(a, r1), two->sweep(b, r2);
-  EXPECT_EQ(a, b);
-  EXPECT_EQ(r1.next_u32(), r2.next_u32());  // both consumed the same blocks
-  for (int32_t v : select_nodes("top:5", "test", g.model.graph())) EXPECT_EQ(a[v], 1);
-  // Weighted networks fall back to heatbath-checkerboard; the kernel itself refuses them.
-  o.antagonistic = "0.5";
-  o.zealots.clear();
-  const SocialNetwork w = build_network(o);
-  EXPECT_EQ(make_move("glauber-network", w.model, 0.4)->kernel(), "csr");
-  EXPECT_THROW(make_network_glauber(w.model, 0.4), InputError);
-}

@@ -9,10 +9,12 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <thread>
 
 #include "core/model.hpp"
 #include "measure/estimators.hpp"
 #include "sample/move.hpp"
+#include "sample/colored_heatbath.hpp"
 #include "sample/msc_lattice.hpp"
 
 namespace spinlab {
@@ -187,6 +189,63 @@ std::vector<BenchRow> run_bench(const BenchOptions& o) {
     });
     const double with = median_rate(n_sweep * static_cast<double>(c.sweeps), repeats, min_s, [&] { measure_chi(m, c); });
     rows.push_back({"chi 64x16 metropolis", 2, 80, 1, with, bare, with / bare, n_sweep / with * 1e-6, nan, nan});
+    tick();
+  }
+  return rows;
+}
+
+std::vector<BenchRow> run_network_bench(const IsingModel& m, double beta, const BenchOptions& o) {
+  const double min_s = o.quick ? 0.02 : 0.5;
+  const int repeats = o.quick ? 1 : 3;
+  const double n = static_cast<double>(m.size());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const int max_threads = *std::max_element(o.threads.begin(), o.threads.end());
+  const double total = 2.0 + static_cast<double>(o.threads.size());
+  double done = 0;
+  auto tick = [&] {
+    if (o.progress) o.progress(++done / total);
+  };
+  std::vector<BenchRow> rows;
+  auto row = [&](const std::string& kernel, int threads, double rate, double base) {
+    rows.push_back({kernel, 0, m.size(), threads, rate, base, rate / base, n / rate * 1e-6, nan, nan});
+  };
+  // The generic kernel: one chain, then one independent chain per thread (how simulate uses threads
+  // for it: one beta point each), the rate summed over the chains.
+  std::vector<std::unique_ptr<Move>> generic;
+  std::vector<std::vector<Spin>> states;
+  std::vector<Rng> rngs;
+  for (int t = 0; t < max_threads; ++t) {
+    generic.push_back(make_move("heatbath-sequential", m, beta));
+    rngs.emplace_back(11, static_cast<uint64_t>(t));
+    states.push_back(hot_state(m.size(), rngs.back()));
+    m.pin(states.back());
+  }
+  generic[0]->sweep(states[0], rngs[0]);
+  const double base = median_rate(n, repeats, min_s, [&] { generic[0]->sweep(states[0], rngs[0]); });
+  row(generic[0]->kernel(), 1, base, base);
+  tick();
+  if (max_threads > 1) {
+    const int k = max_threads;
+    const double rate = median_rate(n * k, repeats, min_s, [&] {
+      std::vector<std::thread> pool;
+      for (int t = 1; t < k; ++t)
+        pool.emplace_back([&, t] { generic[t]->sweep(states[t], rngs[t]); });
+      generic[0]->sweep(states[0], rngs[0]);
+      for (auto& th : pool) th.join();
+    });
+    row(generic[0]->kernel() + " x" + std::to_string(k) + " chains", k, rate, base);
+    rows.back().ms_per_sweep = n * k / rate * 1e-6;
+  }
+  tick();
+  auto colored = make_colored_heatbath(m, beta, 1);
+  for (int threads : o.threads) {
+    const int used = colored->set_threads(threads);  // fewer on small networks (one per 16384 spins)
+    Rng rng(12, 0);  // same seed for every thread count: the same chain
+    std::vector<Spin> s = hot_state(m.size(), rng);
+    m.pin(s);
+    for (int t = 0; t < 3; ++t) colored->sweep(s, rng);
+    const double rate = median_rate(n, repeats, min_s, [&] { colored->sweep(s, rng); });
+    row(colored->kernel(), used, rate, base);
     tick();
   }
   return rows;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/model.hpp"
+
 namespace spinlab {
 
 struct BenchRow {
@@ -34,5 +36,11 @@ void naive_metropolis_sweep(std::vector<int8_t>& s, int64_t L, int dim, double b
 
 /// Runs every row (see the file comment); 2D at beta_c = ln(1 + sqrt 2) / 2, 3D at 0.2216546.
 std::vector<BenchRow> run_bench(const BenchOptions& options);
+
+/// Heat-bath throughput on a network model at inverse temperature beta (rows with dim = 0 and
+/// L = number of nodes): the generic kernel (heatbath-sequential, "csr-table" / "csr") with 1 chain
+/// and with one independent chain per thread, and heatbath-colored with one chain split over each
+/// thread count of options.threads; baseline = the generic kernel's 1-thread rate, same process.
+std::vector<BenchRow> run_network_bench(const IsingModel& model, double beta, const BenchOptions& options);
 
 }  // namespace spinlab

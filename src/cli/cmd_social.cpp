@@ -11,7 +11,6 @@
 #include "io/svg_plot.hpp"
 #include "io/png.hpp"
 #include "social/anneal.hpp"
-#include "social/bench.hpp"
 #include "social/cascade.hpp"
 #include "social/draw.hpp"
 #include "social/loops.hpp"
@@ -696,40 +695,6 @@ int run_cascade(CascadeCmd f) {
   return 0;
 }
 
-struct BenchCmd {
-  NetworkOptions net;
-  std::string algos = "glauber-network,heatbath-sequential";
-  double beta = 0.1;
-  int64_t sweeps = 10;
-  uint64_t seed = 1;
-  bool json = false;
-};
-
-int run_bench_network(const BenchCmd& f) {
-  const SocialNetwork net = build_network(f.net);
-  const auto rows = bench_network_moves(net.model, split(f.algos, ','), f.beta, f.sweeps, f.seed);
-  if (f.json) {
-    nlohmann::json j;
-    j["command"] = "social bench";
-    j["network"] = network_json(net);
-    j["beta"] = f.beta;
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& r : rows)
-      arr.push_back({{"algo", r.algo}, {"kernel", r.kernel}, {"sweeps", r.sweeps}, {"seconds", r.seconds},
-                     {"updates_per_second", r.updates_per_second}, {"setup_seconds", r.setup_seconds}, {"m_final", r.m_final}});
-    j["rows"] = arr;
-    std::printf("%s\n", j.dump(1).c_str());
-    return 0;
-  }
-  std::printf("# %s, built in %.1f s; beta = %g, %lld timed sweeps per move (one chain)\n", net.description.c_str(),
-              net.build_seconds, f.beta, static_cast<long long>(f.sweeps));
-  std::printf("%-22s %-36s %12s %16s %10s\n", "algo", "kernel", "setup (s)", "updates/s", "m_final");
-  for (const auto& r : rows)
-    std::printf("%-22s %-36s %12.2f %16.4g %10.4f\n", r.algo.c_str(), r.kernel.c_str(), r.setup_seconds,
-                r.updates_per_second, r.m_final);
-  return 0;
-}
-
 }  // namespace
 
 void register_social(CLI::App& app, Action& run) {
@@ -899,18 +864,6 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_cascade(*f); }; });
-  }
-  {
-    auto* cmd = social->add_subcommand("bench", "Sweep throughput (spin updates per second) of moves on a network");
-    cmd->footer("Example: spinlab social bench --network ba:n=1000000,m=10 --algo glauber-network,heatbath-sequential");
-    auto f = std::make_shared<BenchCmd>();
-    add_network_flags(cmd, f->net);
-    cmd->add_option("--algo", f->algos, "comma list of moves to time")->capture_default_str();
-    cmd->add_option("--beta", f->beta, "inverse temperature")->capture_default_str();
-    cmd->add_option("--sweeps", f->sweeps, "timed sweeps per move (after one warm-up sweep)")->capture_default_str();
-    cmd->add_option("--seed", f->seed, "random seed")->check(seed_validator())->capture_default_str();
-    cmd->add_flag("--json", f->json, "print JSON");
-    cmd->callback([&run, f] { run = [f] { return run_bench_network(*f); }; });
   }
 }
 

@@ -122,7 +122,7 @@ void record_builtins(std::vector<std::vector<double>>& series, int64_t k, double
 PointResult reduce_point(double beta, int64_t n, const SimulationOptions& o, const std::vector<std::vector<double>>& series,
                          const std::vector<std::string>& user_names);
 
-PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_t index,
+PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_t index, int kernel_threads,
                       Progress& progress) {
   auto t0 = std::chrono::steady_clock::now();
   const double beta = o.betas[index];
@@ -132,6 +132,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   s = o.init == InitialState::Given ? o.initial_state : initial_spins(o.init, n, rng);
   model.pin(s);  // zealots start (and stay) at their pinned values
   auto move = make_move(o.algo, model, beta);
+  move->set_threads(kernel_threads);
   ObservableSet user = build_observables(model, o);
   const int64_t chunk = 64;
   for (int64_t t = 0; t < o.therm; ++t) {
@@ -328,6 +329,10 @@ SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {
     lat.is_uniform(&J);
     return simulate_packed({lat.dim(), lat.extent(0), J}, o);
   }
+  const size_t np = o.betas.size();
+  // Threads beyond one per beta point go inside the sweeps of moves that split one (heatbath-colored).
+  const int nt = static_cast<int>(std::min<size_t>(static_cast<size_t>(o.threads), np));
+  const int kernel_threads = std::max(1, o.threads / nt);
   SimulationResult result;
   result.num_spins = model.size();
   result.state_bytes = static_cast<int64_t>(model.size()) * static_cast<int64_t>(sizeof(Spin)) *
@@ -337,13 +342,13 @@ SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {
     auto probe = make_move(o.algo, model, o.betas.front());  // throws early on bad algo/model
     result.algo = probe->name();
     result.kernel = probe->kernel();
+    result.kernel_threads = probe->set_threads(kernel_threads);
     ObservableSet user = build_observables(model, o);
     for (const auto& [a, b] : o.covariances) {
       series_index(a, user.names);
       series_index(b, user.names);
     }
   }
-  const size_t np = o.betas.size();
   result.points.resize(np);
   Progress progress(o.progress, static_cast<int64_t>(np) * (o.therm + o.sweeps));
   std::atomic<size_t> next{0};
@@ -352,14 +357,13 @@ SimulationResult simulate(const IsingModel& model, const SimulationOptions& o) {
   auto worker = [&] {
     for (size_t k; (k = next++) < np;) {
       try {
-        result.points[k] = run_point(model, o, k, progress);
+        result.points[k] = run_point(model, o, k, kernel_threads, progress);
       } catch (...) {
         std::lock_guard lock(error_mu);
         if (!error) error = std::current_exception();
       }
     }
   };
-  const int nt = static_cast<int>(std::min<size_t>(static_cast<size_t>(o.threads), np));
   std::vector<std::thread> pool;
   for (int t = 1; t < nt; ++t) pool.emplace_back(worker);
   worker();

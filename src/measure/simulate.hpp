@@ -29,7 +29,8 @@ struct SimulationOptions {
   int64_t therm = 1000;         // discarded sweeps before measuring
   int64_t measure_every = 1;    // sweeps between measurements
   uint64_t seed = 1;
-  int threads = 1;              // beta points run in parallel; results do not depend on it
+  int threads = 1;              // beta points run in parallel, threads left over go inside sweeps that
+                                // split (heatbath-colored); results do not depend on it
   InitialState init = InitialState::Hot;
   std::vector<Spin> initial_state;  // for InitialState::Given
   // User observables (each measured every measurement, reported with {mean, error, tau_int}).
@@ -68,7 +69,7 @@ struct SimulationResult {
   std::string algo;    // canonical name of the move
   std::string kernel;  // code path that ran ("msc-avx512", "lattice-checkerboard-avx512", "csr", ...)
   int64_t num_spins = 0;
-  int kernel_threads = 1;    // threads inside one chain's sweep (the packed lattice kernels)
+  int kernel_threads = 1;    // threads inside one chain's sweep (packed lattice kernels, heatbath-colored)
   int64_t state_bytes = 0;   // spin state(s) held at once
   int64_t series_bytes = 0;  // measurement series held at once
   std::vector<PointResult> points;

@@ -31,6 +31,9 @@ class Move {
   /// would make the sweep length depend on the state and bias the averages. A move that has
   /// not tuned enough yet may run further (thermalisation) sweeps on s first.
   virtual void end_thermalization(std::span<Spin> s, Rng& rng) {}
+  /// Threads inside one sweep, for moves that split a sweep (heatbath-colored); returns how many
+  /// the move will use (1 for the others). Results never depend on it.
+  virtual int set_threads(int threads) { return 1; }
 };
 
 /// Single-spin moves also expose the exact probability their kernel uses to flip spin i in

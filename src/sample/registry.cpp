@@ -1,11 +1,12 @@
 // The one place where samplers are registered: name -> (one-line description, factory).
 // Adding a sampler = writing its file + one line in move_registry() below.
+#include <algorithm>
 #include <sstream>
 
 #include "core/error.hpp"
 #include "sample/cluster.hpp"
+#include "sample/colored_heatbath.hpp"
 #include "sample/move.hpp"
-#include "sample/network_glauber.hpp"
 #include "sample/opinion_moves.hpp"
 #include "sample/single_spin.hpp"
 
@@ -31,6 +32,11 @@ class CompositeMove final : public Move {
   double beta() const override { return parts_.front()->beta(); }
   void end_thermalization(std::span<Spin> s, Rng& rng) override {
     for (auto& p : parts_) p->end_thermalization(s, rng);
+  }
+  int set_threads(int threads) override {
+    int used = 1;
+    for (auto& p : parts_) used = std::max(used, p->set_threads(threads));
+    return used;
   }
   std::string name() const override { return join([](const Move& m) { return m.name(); }); }
   std::string kernel() const override { return join([](const Move& m) { return m.kernel(); }); }
@@ -75,14 +81,12 @@ const std::vector<MoveInfo>& move_registry() {
        single(R::HeatBath, O::Random)},
       {"heatbath-checkerboard", "heat-bath by colour classes (vectorised kernel where it applies); sweep = N updates",
        single(R::HeatBath, O::Checkerboard)},
-      {"glauber-network",
-       "heat-bath by colour classes for large unweighted networks (one J, one h): int32 neighbour "
-       "sums, nodes relabelled by colour and BFS order, batched Philox, 2 threads from 10^5 nodes; "
-       "other models: heatbath-checkerboard; sweep = N updates",
-       [](const IsingModel& m, double b) -> std::unique_ptr<Move> {
-         if (network_glauber_applies(m)) return make_network_glauber(m, b);
-         return make_single_spin(m, b, SingleSpinRule::HeatBath, SiteOrder::Checkerboard);
-       }},
+      {"heatbath-colored",
+       "heat-bath (Glauber) by colour classes of a greedy colouring, colour-sequential order (not "
+       "random-sequential; same equilibrium): the fast network kernel for one coupling magnitude |J| "
+       "(unweighted or +-J), any fields, zealots; one sweep split over --threads (results do not "
+       "depend on it); weighted graphs run heatbath-checkerboard; sweep = N updates",
+       [](const IsingModel& m, double b) -> std::unique_ptr<Move> { return make_colored_heatbath(m, b); }},
       {"wolff",
        "Wolff single-cluster flips (ferromagnets, field via ghost spin); sweep = k clusters, "
        "k ~ N/<cluster size> fixed at the end of thermalisation",

@@ -38,4 +38,24 @@ PYEOF
 "$bin" simulate --help | grep -q "multi-spin-coded"
 "$bin" bench --threads 0 2>"$tmp/err" && exit 1
 grep -q "threads" "$tmp/err"
+# Network rows: the generic heat-bath (1 chain, one chain per thread) and heatbath-colored per thread count.
+"$bin" bench --network ba:n=40000,m=3 --quick --json --quiet >"$tmp/net.json"
+$PY - "$tmp/net.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["network"].startswith("ba:n=40000,m=3") and d["network_build_seconds"] > 0 and d["beta"] == 0.05, d
+kernels = [(r["kernel"], r["threads"]) for r in d["rows"]]
+assert kernels == [("csr-table", 1), ("csr-table x2 chains", 2), ("colored-table", 1), ("colored-table", 2)], kernels
+for r in d["rows"]:
+    assert r["dim"] == 0 and r["L"] == 40000 and r["flips_per_ns"] > 0, r
+    assert abs(r["speedup"] - r["flips_per_ns"] / r["baseline_flips_per_ns"]) < 1e-9 * r["speedup"], r
+print("network bench JSON ok")
+PYEOF
+"$bin" bench --network bogus:n=3 --quiet 2>"$tmp/err" && exit 1
+grep -q "unknown generator" "$tmp/err"
+rc=0
+"$bin" bench --network ba:n=100,m=2 --beta nan --quiet 2>"$tmp/err" || rc=$?
+test "$rc" -eq 2
+grep -q -- "--beta" "$tmp/err"
+"$bin" bench --help | grep -q -- "--network"
 echo "bench and packed path ok"
