@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "io/svg_plot.hpp"
 
 namespace spinlab {
 namespace {
@@ -17,17 +18,6 @@ std::string hex(const Rgb& c) {
   return buf;
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string render_drawing_svg(const Drawing& d) {
@@ -36,7 +26,7 @@ std::string render_drawing_svg(const Drawing& d) {
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << d.width << "\" height=\"" << d.height
     << "\" viewBox=\"0 0 " << d.width << ' ' << d.height << "\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
   if (!d.title.empty())
-    o << "<text x=\"10\" y=\"20\" font-family=\"sans-serif\" font-size=\"14\">" << escape(d.title) << "</text>\n";
+    o << "<text x=\"10\" y=\"20\" font-family=\"sans-serif\" font-size=\"14\">" << xml_escape(d.title) << "</text>\n";
   o << "<g stroke-linecap=\"round\">\n";
   for (const auto& l : d.lines)
     o << "<line x1=\"" << l.x1 << "\" y1=\"" << l.y1 << "\" x2=\"" << l.x2 << "\" y2=\"" << l.y2 << "\" stroke=\""

@@ -9,17 +9,6 @@
 namespace spinlab {
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
-  }
-  return o;
-}
-
 // Linear blend of two #rrggbb colours.
 std::string blend(unsigned a, unsigned b, double t) {
   t = std::clamp(t, 0.0, 1.0);
@@ -53,7 +42,7 @@ std::string render_map_svg(const std::vector<MapPanel>& panels, int columns) {
     const double ox = (p % columns) * (panel_px + 2 * margin) + margin;
     const double oy = (p / columns) * (panel_px + 2 * margin + legend_h) + margin;
     const double scale = panel_px / std::max({m.width, m.height, 1e-12});
-    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\">%s</text>\n", ox, oy - 10, esc(m.title).c_str());
+    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\">%s</text>\n", ox, oy - 10, xml_escape(m.title).c_str());
     out += buf;
     double lo = 0, hi = 0;
     bool first = true;
@@ -96,7 +85,7 @@ std::string render_map_svg(const std::vector<MapPanel>& panels, int columns) {
         std::snprintf(buf, sizeof buf,
                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
                       ox + 90.0 * (k % 3), ly + 18.0 * (k / 3), palette_colour(k).c_str(), ox + 90.0 * (k % 3) + 16,
-                      ly + 18.0 * (k / 3) + 11, esc(m.categories[k]).c_str());
+                      ly + 18.0 * (k / 3) + 11, xml_escape(m.categories[k]).c_str());
         out += buf;
       }
     } else if (!first) {
@@ -111,7 +100,7 @@ std::string render_map_svg(const std::vector<MapPanel>& panels, int columns) {
       std::snprintf(buf, sizeof buf,
                     "<text x=\"%.1f\" y=\"%.1f\">%.3g</text><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>"
                     "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                    ox, ly + 24, lo_bar, ox + panel_px, ly + 24, hi_bar, ox + panel_px / 2, ly + 24, esc(m.value_label).c_str());
+                    ox, ly + 24, lo_bar, ox + panel_px, ly + 24, hi_bar, ox + panel_px / 2, ly + 24, xml_escape(m.value_label).c_str());
       out += buf;
     }
   }

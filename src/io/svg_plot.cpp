@@ -52,24 +52,6 @@ std::string num(double v) {
   return s;
 }
 
-// XML text/attribute escaping; drops control characters that XML 1.0 forbids.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Approximate rendered width in px (UTF-8 continuation bytes do not count).
 double text_width(std::string_view s, double char_w = kCharW) {
@@ -174,7 +156,7 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
   const double right = ax.x0 + ax.w;
 
   o += "<g transform=\"translate(" + num(ox) + "," + num(oy) + ")\">\n";
-  o += "<title>" + esc(p.title) + "</title>\n";
+  o += "<title>" + xml_escape(p.title) + "</title>\n";
 
   // --- grid lines, frame, ticks and tick labels ---
   o += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n";
@@ -206,22 +188,22 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
   o += "<g font-size=\"" + num(kFontSize) + "\" fill=\"#222222\">\n";
   for (std::size_t i = 0; i < xt.size(); ++i)
     o += "<text x=\"" + num(ax.px(xt[i])) + "\" y=\"" + num(bottom + 17) +
-         "\" text-anchor=\"middle\">" + esc(xlab[i]) + "</text>\n";
+         "\" text-anchor=\"middle\">" + xml_escape(xlab[i]) + "</text>\n";
   for (std::size_t i = 0; i < yt.size(); ++i)
     o += "<text x=\"" + num(ax.x0 - 8) + "\" y=\"" + num(ax.py(yt[i]) + 4) +
-         "\" text-anchor=\"end\">" + esc(ylab[i]) + "</text>\n";
+         "\" text-anchor=\"end\">" + xml_escape(ylab[i]) + "</text>\n";
   o += "</g>\n";
 
   // --- title and axis labels ---
   o += "<text x=\"" + num(ax.x0 + ax.w / 2) +
        "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"#111111\">" +
-       esc(p.title) + "</text>\n";
+       xml_escape(p.title) + "</text>\n";
   o += "<text x=\"" + num(ax.x0 + ax.w / 2) + "\" y=\"" + num(kPanelH - 9) +
-       "\" text-anchor=\"middle\" font-size=\"12\" fill=\"#111111\">" + esc(p.xlabel) + "</text>\n";
+       "\" text-anchor=\"middle\" font-size=\"12\" fill=\"#111111\">" + xml_escape(p.xlabel) + "</text>\n";
   {
     double X = 15, Y = ax.y0 + ax.h / 2;
     o += "<text x=\"" + num(X) + "\" y=\"" + num(Y) + "\" transform=\"rotate(-90 " + num(X) + " " +
-         num(Y) + ")\" text-anchor=\"middle\" font-size=\"12\" fill=\"#111111\">" + esc(p.ylabel) +
+         num(Y) + ")\" text-anchor=\"middle\" font-size=\"12\" fill=\"#111111\">" + xml_escape(p.ylabel) +
          "</text>\n";
   }
 
@@ -237,7 +219,7 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
            "\" width=\"" + num(tw + 4) + "\" height=\"14\" fill=\"#ffffff\" fill-opacity=\"0.8\"/>\n";
       o += "<text x=\"" + num(flip ? X - 4 : X + 4) + "\" y=\"" + num(ax.y0 + 12) +
            "\" text-anchor=\"" + (flip ? "end" : "start") + "\" font-size=\"" + num(kFontSize) +
-           "\" fill=\"#555555\">" + esc(p.marker_label) + "</text>\n";
+           "\" fill=\"#555555\">" + xml_escape(p.marker_label) + "</text>\n";
     }
   }
 
@@ -357,7 +339,7 @@ void render_panel(std::string& o, const PlotPanel& p, double ox, double oy) {
              "\" stroke=\"#ffffff\" stroke-width=\"0.7\"/>\n";
       }
       o += "<text x=\"" + num(sx + 28) + "\" y=\"" + num(cy + 4) + "\" fill=\"#222222\">" +
-           esc(s.label) + "</text>\n";
+           xml_escape(s.label) + "</text>\n";
     }
     o += "</g>\n";
   }
@@ -451,6 +433,25 @@ std::string render_svg(const std::vector<PlotPanel>& panels, int columns) {
                  (i / cols) * kPanelH);
   o += "</svg>\n";
   return o;
+}
+
+// XML text/attribute escaping; drops control characters that XML 1.0 forbids.
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace spinlab

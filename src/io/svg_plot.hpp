@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spinlab {
@@ -37,5 +38,9 @@ std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 /// fixed with the decimals the step needs ("0.42", "-1.5", "2.0" for step 0.2), or
 /// scientific when step < 1e-3 or step >= 1e5 ("2e-4", "1.5e6"); never "-0".
 std::string format_tick(double v, double step);
+
+/// XML text / attribute escaping (& < > " '), dropping the control characters XML 1.0 forbids:
+/// every SVG writer of the io layer uses it.
+std::string xml_escape(std::string_view s);
 
 }  // namespace spinlab
