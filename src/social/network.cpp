@@ -41,6 +41,19 @@ void igraph_setup() {
   (void)done;
 }
 
+// One igraph call at a time (igraph's default RNG and error state are global), set up once, and
+// its RNG seeded where the call draws random numbers.
+class IgraphSession {
+ public:
+  IgraphSession() { igraph_setup(); }
+  explicit IgraphSession(uint64_t seed) : IgraphSession() {
+    igraph_rng_seed(igraph_rng_default(), static_cast<igraph_uint_t>(seed));
+  }
+
+ private:
+  std::lock_guard<std::mutex> lock_{igraph_mutex()};
+};
+
 void check(igraph_error_t e, const std::string& what) {
   if (e != IGRAPH_SUCCESS) throw InputError(what + ": " + igraph_strerror(e));
 }
@@ -238,9 +251,7 @@ std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t
   const std::string name = spec.substr(0, colon);
   const std::string body = colon == std::string::npos ? "" : spec.substr(colon + 1);
   const auto p = parse_params(body, spec);
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
-  igraph_rng_seed(igraph_rng_default(), static_cast<igraph_uint_t>(seed));
+  const IgraphSession session(seed);
   IGraph ig;
   const std::string what = "--network " + spec;
   if (community) community->clear();
@@ -323,7 +334,7 @@ std::vector<Edge> generate_edges(const std::string& spec, uint64_t seed, int32_t
 
 namespace {
 
-// The undirected igraph of g's edges (weights dropped); caller holds igraph_mutex().
+// The undirected igraph of g's edges (weights dropped); the caller holds an IgraphSession.
 void to_igraph(const Graph& g, IGraph& ig, const std::string& what) {
   igraph_vector_int_t ev;
   check(igraph_vector_int_init(&ev, 2 * g.num_edges()), what);
@@ -341,8 +352,7 @@ void to_igraph(const Graph& g, IGraph& ig, const std::string& what) {
 }  // namespace
 
 std::vector<double> betweenness(const Graph& g) {
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
+  const IgraphSession session;
   IGraph ig;
   to_igraph(g, ig, "betweenness");
   igraph_vector_t res;
@@ -360,9 +370,7 @@ std::vector<double> layout_network(const Graph& g, const std::string& method, ui
                                    const std::vector<double>& weights) {
   if (method != "fr" && method != "drl") throw InputError("--layout: unknown layout '" + method + "' (known: fr, drl)");
   if (!weights.empty() && static_cast<int64_t>(weights.size()) != g.num_edges()) throw InputError("layout: wrong weight count");
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
-  igraph_rng_seed(igraph_rng_default(), seed);
+  const IgraphSession session(seed);
   IGraph ig;
   to_igraph(g, ig, "layout");
   igraph_matrix_t res;
@@ -388,9 +396,7 @@ std::vector<double> layout_network(const Graph& g, const std::string& method, ui
 }
 
 std::vector<int32_t> multilevel_communities(const Graph& g, uint64_t seed) {
-  std::lock_guard lock(igraph_mutex());
-  igraph_setup();
-  igraph_rng_seed(igraph_rng_default(), seed);
+  const IgraphSession session(seed);
   IGraph ig;
   to_igraph(g, ig, "communities");
   igraph_vector_int_t membership;
@@ -420,8 +426,7 @@ SocialNetwork build_network(const NetworkOptions& o) {
     return o.spec.size() >= s.size() && o.spec.compare(o.spec.size() - s.size(), s.size(), s) == 0;
   };
   if (is_file && (ends_with(".graphml") || ends_with(".gml"))) {
-    std::lock_guard lock(igraph_mutex());
-    igraph_setup();
+    const IgraphSession session;
     FILE* f = std::fopen(o.spec.c_str(), "r");
     if (!f) throw InputError(o.spec + ": cannot open");
     IGraph ig;
