@@ -68,9 +68,18 @@ int run_network(const NetworkCmd& f) {
   return 0;
 }
 
+// A spin state file that read_spin_state reads back: a comment line, then the N values.
+void write_state(const std::string& path, std::span<const Spin> s, const std::string& what) {
+  std::string text = "# " + what + "\n";
+  text.reserve(text.size() + 3 * s.size());
+  for (size_t i = 0; i < s.size(); ++i) text += s[i] > 0 ? ((i + 1) % 32 ? "1 " : "1\n") : ((i + 1) % 32 ? "-1 " : "-1\n");
+  text += "\n";
+  write_output(path, text);
+}
+
 struct SweepCmd {
   NetworkOptions net;
-  std::string beta, algo = "heatbath", csv, plot;
+  std::string beta, algo = "heatbath", csv, plot, state_out;
   int64_t sweeps = 2000, therm = 500, measure_every = 1;
   uint64_t seed = 1;
   int threads = 2, bootstrap = 200;
@@ -83,8 +92,10 @@ int run_sweep(const SweepCmd& f) {
   if (f.beta.empty()) throw InputError("--beta is required (e.g. 0.3:0.8:21)");
   if (!f.csv.empty() && f.csv != "-") check_writable(f.csv);
   if (!f.plot.empty()) check_writable(f.plot);
+  if (!f.state_out.empty()) check_writable(f.state_out);
   const SocialNetwork net = build_network(f.net);
   SocialSweepOptions o;
+  o.keep_final_state = !f.state_out.empty();
   o.algo = f.algo;
   o.betas = parse_value_list(f.beta, "--beta");
   o.sweeps = f.sweeps;
@@ -96,6 +107,9 @@ int run_sweep(const SweepCmd& f) {
   ProgressLine line("social sweep", f.quiet);
   o.progress = line.callback();
   const SocialSweepResult r = social_sweep(net, o);
+  if (!f.state_out.empty())
+    write_state(f.state_out, r.final_state,
+                "social sweep: final state at beta = " + std::to_string(o.betas.back()) + ", " + net.description);
   line(1.0);
 
   if (!f.csv.empty()) {
@@ -199,14 +213,6 @@ int run_sweep(const SweepCmd& f) {
   return 0;
 }
 
-// A spin state file that read_spin_state reads back: a comment line, then the N values.
-void write_state(const std::string& path, std::span<const Spin> s, const std::string& what) {
-  std::string text = "# " + what + "\n";
-  text.reserve(text.size() + 3 * s.size());
-  for (size_t i = 0; i < s.size(); ++i) text += s[i] > 0 ? ((i + 1) % 32 ? "1 " : "1\n") : ((i + 1) % 32 ? "-1 " : "-1\n");
-  text += "\n";
-  write_output(path, text);
-}
 
 struct TargetCmd {
   NetworkOptions net;
@@ -725,6 +731,7 @@ void register_social(CLI::App& app, Action& run) {
     cmd->add_option("--bootstrap", f->bootstrap, "resamples for the error of beta_c")->capture_default_str();
     cmd->add_option("--csv", f->csv, "write the table as CSV");
     cmd->add_option("--plot", f->plot, "write the order parameters as an SVG");
+    cmd->add_option("--state-out", f->state_out, "write the final state at the last beta (for social draw --state)");
     cmd->add_flag("--json", f->json, "print JSON");
     cmd->add_flag("--quiet", f->quiet, "no progress line");
     cmd->callback([&run, f] { run = [f] { return run_sweep(*f); }; });

@@ -166,6 +166,7 @@ PointResult run_point(const IsingModel& model, const SimulationOptions& o, size_
   }
   progress.add(since);
   PointResult r = reduce_point(beta, n, o, series, user.names);
+  if (o.keep_final_states) r.final_state = std::move(s);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

@@ -39,6 +39,9 @@ struct SimulationOptions {
   bool correlation_function = false;                                   // G(r), lattice models only
   /// Observables supplied by a library caller (e.g. social/observables.hpp), after the above.
   std::vector<std::shared_ptr<const Observable>> extra_observables;
+  // Keep each beta point's last state in PointResult::final_state (the generic path; the packed
+  // lattice path holds no byte state and leaves it empty).
+  bool keep_final_states = false;
   /// Cov[A, B] for names among "E", "M", "|M|" (totals), region names and "s<i>*s<j>".
   std::vector<std::pair<std::string, std::string>> covariances;
   /// Called (serialised, at most every ~0.25 s) with the fraction of all sweeps done.
@@ -63,6 +66,7 @@ struct PointResult {
   std::vector<std::string> warnings;  // thermalisation check and run-length notes
   int64_t measurements = 0;
   double seconds = 0.0;
+  std::vector<Spin> final_state;  // with SimulationOptions::keep_final_states
 };
 
 struct SimulationResult {

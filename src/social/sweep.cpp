@@ -106,9 +106,11 @@ SocialSweepResult social_sweep(const SocialNetwork& net, const SocialSweepOption
     }
   }
   so.extra_observables.push_back(social_observables(model.graph(), net.community));
+  so.keep_final_states = o.keep_final_state;
   const SimulationResult sim = simulate(model, so);
 
   SocialSweepResult r;
+  if (o.keep_final_state && !sim.points.empty()) r.final_state = sim.points.back().final_state;
   r.algo = sim.algo;
   r.kernel = sim.kernel;
   const size_t K = static_cast<size_t>(net.num_communities);

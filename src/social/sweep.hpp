@@ -19,6 +19,7 @@ struct SocialSweepOptions {
   uint64_t seed = 1;
   int threads = 2;                // beta points in parallel; results do not depend on it
   int bootstrap = 200;            // resamples for the error of the peak position
+  bool keep_final_state = false;  // SocialSweepResult::final_state: the last beta point's last state
   std::function<void(double)> progress;
 };
 
@@ -44,6 +45,7 @@ struct SocialSweepResult {
   std::vector<std::string> notes;     // e.g. the scale-free runaway statement
   std::vector<std::string> warnings;
   double seconds = 0.0;
+  std::vector<Spin> final_state;      // with keep_final_state (zealots at their values)
 };
 
 SocialSweepResult social_sweep(const SocialNetwork& net, const SocialSweepOptions& o);

@@ -197,4 +197,18 @@ expect_error "--community-field: needs communities" social sweep --network er:n=
 /usr/bin/python3 "$2/bench/hub_targeting.py" --binary "$bin" --n 500 --budget 10 --replicas 2 --networks 1 --sweeps 20 \
   >"$tmp/hubs.txt" || { echo "FAIL: bench/hub_targeting.py"; fail=1; }
 grep -q "hub advantage (hubs - random, final m) on ER" "$tmp/hubs.txt" || { echo "FAIL: hub table"; cat "$tmp/hubs.txt"; fail=1; }
+# sweep --state-out: negative partisanship at beta = 1 leaves the two communities opposite; a zealot
+# keeps its value; social draw reads the file back
+"$bin" social sweep --network sbm:sizes=50,50,p_in=0.2,p_out=0.02 --antagonistic between --zealots 0:-1 \
+  --beta 0.5:1.0:3 --sweeps 300 --state-out "$tmp/sweep_state.txt" --quiet >/dev/null 2>&1 || { echo "FAIL: sweep --state-out"; fail=1; }
+$PY - "$tmp/sweep_state.txt" <<'PYEOF' || fail=1
+import sys
+v = [int(t) for l in open(sys.argv[1]) if not l.startswith("#") for t in l.split()]
+assert len(v) == 100 and set(v) <= {-1, 1}, len(v)
+a, b = sum(v[:50]) / 50, sum(v[50:]) / 50
+assert v[0] == -1 and a * b < -0.8, (v[0], a, b)
+print("sweep --state-out ok: community means", a, b)
+PYEOF
+"$bin" social draw --network sbm:sizes=50,50,p_in=0.2,p_out=0.02 --state "$tmp/sweep_state.txt" --svg "$tmp/sweep_state.svg" >/dev/null 2>&1 \
+  || { echo "FAIL: draw --state from sweep --state-out"; fail=1; }
 exit $fail
