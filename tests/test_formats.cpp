@@ -16,6 +16,7 @@
 #include "core/model.hpp"
 #include "core/rng.hpp"
 #include "core/spin_glass.hpp"
+#include "io/files.hpp"
 #include "io/formats.hpp"
 #include "test_util.hpp"
 
@@ -605,4 +606,14 @@ TEST(SpinGlass, DisorderNames) {
   EXPECT_EQ(parse_disorder(disorder_name(Disorder::Gaussian)), Disorder::Gaussian);
   EXPECT_EQ(parse_disorder(disorder_name(Disorder::PlusMinusOne)), Disorder::PlusMinusOne);
   EXPECT_THROW(parse_disorder("cauchy"), InputError);
+}
+
+// The state writer and reader agree: 70 spins over three lines, a comment, read back exactly.
+TEST(SpinState, FormatReadsBack) {
+  Rng r(4, 0);
+  std::vector<Spin> s(70);
+  for (Spin& x : s) x = r.uniform() < 0.5 ? 1 : -1;
+  const std::string p = write_text("state.txt", format_spin_state(s, "a test state"));
+  EXPECT_EQ(read_spin_state(p, 70), s);
+  EXPECT_THROW(read_spin_state(p, 71), InputError);
 }

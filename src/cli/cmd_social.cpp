@@ -68,13 +68,9 @@ int run_network(const NetworkCmd& f) {
   return 0;
 }
 
-// A spin state file that read_spin_state reads back: a comment line, then the N values.
+// A spin state file that read_spin_state reads back (io/files.hpp).
 void write_state(const std::string& path, std::span<const Spin> s, const std::string& what) {
-  std::string text = "# " + what + "\n";
-  text.reserve(text.size() + 3 * s.size());
-  for (size_t i = 0; i < s.size(); ++i) text += s[i] > 0 ? ((i + 1) % 32 ? "1 " : "1\n") : ((i + 1) % 32 ? "-1 " : "-1\n");
-  text += "\n";
-  write_output(path, text);
+  write_output(path, format_spin_state(s, what));
 }
 
 struct SweepCmd {

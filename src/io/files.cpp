@@ -117,6 +117,14 @@ std::vector<Spin> read_spin_state(const std::string& path, int32_t n) {
   return s;
 }
 
+std::string format_spin_state(std::span<const Spin> s, const std::string& comment) {
+  std::string text = "# " + comment + "\n";
+  text.reserve(text.size() + 3 * s.size());
+  for (size_t i = 0; i < s.size(); ++i) text += s[i] > 0 ? ((i + 1) % 32 ? "1 " : "1\n") : ((i + 1) % 32 ? "-1 " : "-1\n");
+  text += "\n";
+  return text;
+}
+
 std::vector<Spin> read_spin_samples(const std::string& path, int32_t* n) {
   std::istringstream in(read_text(path));
   std::vector<Spin> out;

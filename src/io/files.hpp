@@ -1,6 +1,7 @@
 // File formats and safe writes: the 0-based weighted edge list, spin-state files, atomic output.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ Graph parse_edge_list(const std::string& text, const std::string& source);
 /// Spin state: N values, each +1 or -1 (nothing else is accepted),
 /// separated by white space or commas; '#' comments. Errors name file and line.
 std::vector<Spin> read_spin_state(const std::string& path, int32_t n);
+/// The text read_spin_state reads back: "# comment", then the N values, 32 per line.
+std::string format_spin_state(std::span<const Spin> s, const std::string& comment);
 
 /// Spin samples: one configuration per line, N values +1/-1 (0/1 accepted too, 0 meaning -1)
 /// separated by white space or commas; '#' comments; every row must have the same N. Returns
